@@ -1,0 +1,1 @@
+//! Working-time calendars: time zones, hours, holidays and make-up working days.

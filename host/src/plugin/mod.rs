@@ -1,0 +1,1 @@
+//! The plugin runtime: wasm components compiled once, sandboxed and bounded.
