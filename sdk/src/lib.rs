@@ -34,9 +34,11 @@
 //! - [`template`]: scripts with `{客户姓氏}`-style placeholders.
 //! - [`phrase`]: phrase matching for Chinese agent messages, with context.
 //! - [`testing`]: a native harness to unit-test a plugin without wasm.
+//! - [`common`]: what all the manuals share: standard scripts and forbidden phrases.
 #![deny(missing_docs)]
 
 pub mod act;
+pub mod common;
 pub mod contact;
 pub mod params;
 pub mod phrase;
