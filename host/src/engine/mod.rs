@@ -1,0 +1,263 @@
+//! The engine: one event in, outcomes out. The simulator drives it with a
+//! virtual clock; the server drives it with the wall clock and storage. Both
+//! call exactly these functions, so a scenario that passes in `simulate`
+//! behaves the same in production.
+//!
+//! For each event: the lifecycle decides whether it fits (pure), the contact
+//! records it, the plugin checks what an agent wrote and decides what
+//! follows, and the actions are applied. A plugin that fails does not lose
+//! the event: the lifecycle's part stands and a `plugin_failed` outcome says
+//! what went wrong.
+
+mod actions;
+mod convert;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use jiff::Timestamp;
+
+use crate::calendar::Calendar;
+use crate::contact::{CallbackStatus, Contact, DeadlineStatus, PluginRef};
+use crate::event::{Event, Opened, Speaker, COMMON_TYPES};
+use crate::lifecycle;
+use crate::outcome::{Body, Outcome};
+use crate::plugin::{wit, LoadedPlugin, PluginInstance};
+
+/// The categories every plugin accepts, besides those its manifest adds.
+pub const COMMON_CATEGORIES: &[&str] =
+    &["consultation", "complaint", "repair", "feedback", "after_sales", "installation"];
+
+/// A department as the rules bind it.
+pub struct Department {
+    pub id: String,
+    pub name: String,
+    pub calendar: Arc<Calendar>,
+    pub plugin: Arc<LoadedPlugin>,
+    pub params: Vec<(String, wit::ParamValue)>,
+}
+
+impl Department {
+    /// The plugin version new contacts of this department are pinned to.
+    pub fn plugin_ref(&self) -> PluginRef {
+        PluginRef { id: self.plugin.manifest.id.clone(), version: self.plugin.manifest.version.clone() }
+    }
+}
+
+/// Something that will happen to a contact at a time unless it is settled first.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Timer {
+    Deadline(String),
+    Callback(String),
+}
+
+pub struct Engine {
+    departments: BTreeMap<String, Department>,
+    calendars: BTreeMap<String, Arc<Calendar>>,
+    /// One live instance per (department, plugin version), reused for every event.
+    instances: HashMap<(String, PluginRef), PluginInstance>,
+}
+
+impl Engine {
+    pub fn new(departments: Vec<Department>, calendars: BTreeMap<String, Arc<Calendar>>) -> Engine {
+        let departments = departments.into_iter().map(|d| (d.id.clone(), d)).collect();
+        Engine { departments, calendars, instances: HashMap::new() }
+    }
+
+    pub fn department(&self, id: &str) -> Option<&Department> {
+        self.departments.get(id)
+    }
+
+    pub fn departments(&self) -> impl Iterator<Item = &Department> {
+        self.departments.values()
+    }
+
+    /// Opens a contact. Rejected when the department or category is unknown.
+    pub fn open(&mut self, id: &str, opened: &Opened, at: Timestamp) -> Result<(Contact, Vec<Outcome>), String> {
+        let department = self.departments.get(&opened.department).ok_or_else(|| {
+            let known: Vec<&str> = self.departments.keys().map(String::as_str).collect();
+            format!("unknown department `{}` (known: {})", opened.department, known.join(", "))
+        })?;
+        let manifest = &department.plugin.manifest;
+        if !COMMON_CATEGORIES.contains(&opened.category.as_str()) && !manifest.categories.contains(&opened.category) {
+            let mut known: Vec<&str> = COMMON_CATEGORIES.to_vec();
+            known.extend(manifest.categories.iter().map(String::as_str).filter(|c| !COMMON_CATEGORIES.contains(c)));
+            return Err(format!(
+                "category `{}` is not known to {} (known: {})",
+                opened.category,
+                department.plugin.id_version(),
+                known.join(", ")
+            ));
+        }
+        let mut contact = Contact::open(id.to_string(), opened, department.plugin_ref(), at);
+        let event = Event::Opened(opened.clone());
+        let bodies = self.decide(&mut contact, &event, None, at);
+        let outcomes = self.stamp(&contact, at, bodies);
+        Ok((contact, outcomes))
+    }
+
+    /// Applies an event to an open contact. `Err` means rejected: nothing changed.
+    pub fn handle(&mut self, contact: &mut Contact, event: &Event, at: Timestamp) -> Result<Vec<Outcome>, String> {
+        if let Event::Custom { kind, .. } = event {
+            let manifest = &self.instance(contact)?.manifest().clone();
+            if !manifest.event_types.contains(kind) {
+                return Err(format!(
+                    "unknown event type `{kind}`: neither common ({}) nor declared by {}@{} ({})",
+                    COMMON_TYPES.join(", "),
+                    manifest.id,
+                    manifest.version,
+                    manifest.event_types.join(", ")
+                ));
+            }
+        }
+        let to = lifecycle::next(contact.state, event)?;
+        contact.precondition(event)?;
+        let callback_id = match event {
+            Event::CallbackAttempted { callback, .. } => {
+                Some(contact.callbacks[contact.callback_for(callback.as_deref())?].id.clone())
+            }
+            _ => None,
+        };
+        let from = contact.state;
+        contact.record(event, to, at);
+        let mut bodies = Vec::new();
+        if from != to {
+            bodies.push(Body::State { from, to });
+        }
+        bodies.extend(self.decide(contact, event, callback_id.as_deref(), at));
+        Ok(self.stamp(contact, at, bodies))
+    }
+
+    /// The timers a contact has running, with their due times.
+    pub fn timers(contact: &Contact) -> impl Iterator<Item = (Timestamp, Timer)> + '_ {
+        let deadlines = contact
+            .deadlines
+            .iter()
+            .filter(|d| d.status == DeadlineStatus::Pending)
+            .map(|d| (d.due, Timer::Deadline(d.name.clone())));
+        let callbacks = contact
+            .callbacks
+            .iter()
+            .filter(|c| c.status == CallbackStatus::Pending && !c.due_fired)
+            .map(|c| (c.due, Timer::Callback(c.id.clone())));
+        deadlines.chain(callbacks)
+    }
+
+    /// Fires a timer that fell due at `due`. Does nothing if it was settled
+    /// or rescheduled in the meantime, so stale timers are harmless.
+    pub fn fire(&mut self, contact: &mut Contact, timer: &Timer, due: Timestamp) -> Vec<Outcome> {
+        let (event, first) = match timer {
+            Timer::Deadline(name) => {
+                let Some(d) = contact.pending_deadline(name).filter(|d| d.due == due) else { return Vec::new() };
+                d.status = DeadlineStatus::Missed;
+                let zoned = due.to_zoned(self.zone(contact));
+                let event = wit::Event::DeadlinePassed(wit::DeadlinePassed { name: name.clone(), due: due.as_millisecond() });
+                (event, Body::DeadlineMissed { name: name.clone(), due: zoned })
+            }
+            Timer::Callback(id) => {
+                let Some(cb) = contact
+                    .callbacks
+                    .iter_mut()
+                    .find(|c| &c.id == id && c.status == CallbackStatus::Pending && !c.due_fired && c.due == due)
+                else {
+                    return Vec::new();
+                };
+                cb.due_fired = true;
+                let body = Body::CallbackDue { id: cb.id.clone(), purpose: cb.purpose.clone() };
+                (wit::Event::CallbackDue(convert::callback(cb)), body)
+            }
+        };
+        let mut bodies = vec![first];
+        bodies.extend(self.run_plugin(contact, "deadline-passed", due, |instance, snapshot| {
+            instance.on_event(snapshot, &event, due.as_millisecond())
+        }));
+        self.stamp(contact, due, bodies)
+    }
+
+    /// Violations in a text an agent is about to send (the console's check).
+    pub fn check_utterance(&mut self, contact: &Contact, text: &str) -> Result<Vec<wit::Violation>, String> {
+        let snapshot = convert::contact(contact);
+        self.instance(contact)?.check_utterance(&snapshot, wit::Speaker::Agent, text).map_err(|e| e.to_string())
+    }
+
+    /// The plugin's script for a scene.
+    pub fn script(&mut self, contact: &Contact, scene: &str) -> Result<Option<String>, String> {
+        let snapshot = convert::contact(contact);
+        self.instance(contact)?.script(scene, &snapshot).map_err(|e| e.to_string())
+    }
+
+    /// The plugin's part of an event: utterance checks, then its decision.
+    fn decide(&mut self, contact: &mut Contact, event: &Event, callback: Option<&str>, at: Timestamp) -> Vec<Body> {
+        let mut bodies = Vec::new();
+        if let Event::Message { from: Speaker::Agent, agent, text } = event {
+            let agent = agent.clone().unwrap_or_default();
+            let snapshot = convert::contact(contact);
+            match self.instance(contact).and_then(|i| i.check_utterance(&snapshot, wit::Speaker::Agent, text).map_err(|e| e.to_string())) {
+                Ok(violations) => {
+                    for v in violations {
+                        actions::violation(agent.clone(), v, &mut bodies);
+                    }
+                }
+                Err(error) => bodies.push(self.failure(contact, event.kind(), error)),
+            }
+        }
+        let wit_event = convert::event(event, callback);
+        let now = at.as_millisecond();
+        bodies.extend(self.run_plugin(contact, event.kind(), at, |instance, snapshot| instance.on_event(snapshot, &wit_event, now)));
+        bodies
+    }
+
+    /// Calls the plugin with the contact's snapshot and applies its actions.
+    fn run_plugin(
+        &mut self,
+        contact: &mut Contact,
+        kind: &str,
+        at: Timestamp,
+        call: impl FnOnce(&mut PluginInstance, &wit::Contact) -> Result<Vec<wit::Action>, crate::plugin::PluginError>,
+    ) -> Vec<Body> {
+        let snapshot = convert::contact(contact);
+        let decided = self.instance(contact).and_then(|i| call(i, &snapshot).map_err(|e| e.to_string()));
+        let result = decided.and_then(|actions| {
+            let department = &self.departments[&contact.department];
+            let cx = actions::Context { now: at, calendar: &department.calendar, calendars: &self.calendars };
+            actions::apply(contact, actions, &cx)
+        });
+        result.unwrap_or_else(|error| vec![self.failure(contact, kind, error)])
+    }
+
+    fn failure(&self, contact: &Contact, kind: &str, error: String) -> Body {
+        tracing::warn!(contact = %contact.id, plugin = %contact.plugin, event = kind, %error, "plugin failed");
+        Body::PluginFailed { plugin: contact.plugin.to_string(), event: kind.to_string(), error }
+    }
+
+    /// The live instance for a contact's department and pinned plugin version.
+    fn instance(&mut self, contact: &Contact) -> Result<&mut PluginInstance, String> {
+        let key = (contact.department.clone(), contact.plugin.clone());
+        if !self.instances.contains_key(&key) {
+            let department = self
+                .departments
+                .get(&contact.department)
+                .ok_or_else(|| format!("department `{}` is no longer bound", contact.department))?;
+            if department.plugin_ref() != contact.plugin {
+                return Err(format!(
+                    "contact {} is pinned to {}, which department {} no longer has loaded",
+                    contact.id, contact.plugin, department.id
+                ));
+            }
+            let instance = department.plugin.instantiate(department.params.clone()).map_err(|e| e.to_string())?;
+            self.instances.insert(key.clone(), instance);
+        }
+        Ok(self.instances.get_mut(&key).expect("inserted above"))
+    }
+
+    fn zone(&self, contact: &Contact) -> jiff::tz::TimeZone {
+        self.departments
+            .get(&contact.department)
+            .map_or(jiff::tz::TimeZone::UTC, |d| d.calendar.zone().clone())
+    }
+
+    fn stamp(&self, contact: &Contact, at: Timestamp, bodies: Vec<Body>) -> Vec<Outcome> {
+        let at = at.to_zoned(self.zone(contact));
+        bodies.into_iter().map(|body| Outcome { at: at.clone(), contact: contact.id.clone(), body }).collect()
+    }
+}
