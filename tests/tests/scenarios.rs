@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use serde_json::Value;
-use sopline::plugin::{Limits, Runtime};
+use sopline::plugin::Runtime;
 use sopline::rules::{self, Catalog};
 
 fn workspace() -> PathBuf {
@@ -18,7 +18,7 @@ fn workspace() -> PathBuf {
 fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| {
-        let runtime = Runtime::new(Limits::default()).unwrap();
+        let runtime = Runtime::new().unwrap();
         Catalog::load_dir(&runtime, Path::new(sopline_tests::PLUGIN_DIR)).unwrap_or_else(|e| panic!("{e:#}"))
     })
 }

@@ -17,17 +17,20 @@ pub enum Command {
 
 pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
     let Command::Check { dir, plugins } = cmd;
-    match crate::load_engine(&dir, &plugins.dir) {
-        Ok(engine) => {
-            for d in engine.departments() {
-                println!("{}: {} → {} on {}", d.id, d.name, d.plugin.id_version(), d.calendar.name());
-            }
-            println!("{}: ok", dir.display());
-            Ok(ExitCode::SUCCESS)
+    let runtime = crate::plugin::Runtime::new()?;
+    let catalog = crate::rules::Catalog::load_dir(&runtime, &plugins.dir)?;
+    let errors = crate::rules::check(&dir, &catalog);
+    if !errors.is_empty() {
+        for e in &errors {
+            eprintln!("{e}");
         }
-        Err(e) => {
-            eprintln!("{e:#}");
-            Ok(ExitCode::FAILURE)
-        }
+        eprintln!("{}: {} error(s)", dir.display(), errors.len());
+        return Ok(ExitCode::FAILURE);
     }
+    let engine = crate::rules::bind(&crate::rules::load(&dir)?, &catalog)?;
+    for d in engine.departments() {
+        println!("{}: {} → {} on calendar {}", d.id, d.name, d.plugin.id_version(), d.calendar.name());
+    }
+    println!("{}: ok", dir.display());
+    Ok(ExitCode::SUCCESS)
 }

@@ -36,6 +36,24 @@ fn render(errors: &[Located]) -> String {
 
 /// Reads `dir/departments/*.toml` and `dir/calendars/*.toml`.
 pub fn load(dir: &Path) -> Result<Rules, RulesError> {
+    let (rules, errors) = load_partial(dir);
+    if errors.is_empty() { Ok(rules) } else { Err(RulesError(errors)) }
+}
+
+/// Every problem in the rules, binding included, so one run lists them all.
+pub fn check(dir: &Path, catalog: &Catalog) -> Vec<Located> {
+    let (mut rules, mut errors) = load_partial(dir);
+    // Departments whose calendar is missing were reported already.
+    let calendars = rules.calendars.clone();
+    rules.departments.retain(|d| calendars.contains_key(&d.calendar));
+    if let Err(RulesError(mut more)) = bind(&rules, catalog) {
+        errors.append(&mut more);
+    }
+    errors
+}
+
+/// The rules that parsed, and the problems of those that did not.
+fn load_partial(dir: &Path) -> (Rules, Vec<Located>) {
     let mut errors = Vec::new();
     let mut calendars = BTreeMap::new();
     for (path, source) in toml_files(&dir.join("calendars"), &mut errors) {
@@ -83,11 +101,7 @@ pub fn load(dir: &Path) -> Result<Rules, RulesError> {
             message: "no departments: add at least one `departments/ID.toml`".into(),
         });
     }
-    if errors.is_empty() {
-        Ok(Rules { dir: dir.to_path_buf(), departments, calendars })
-    } else {
-        Err(RulesError(errors))
-    }
+    (Rules { dir: dir.to_path_buf(), departments, calendars }, errors)
 }
 
 fn stem(path: &Path) -> String {
