@@ -59,6 +59,7 @@ pub fn level(contact: &Contact) -> Level {
 /// Climbing the ladder, and the consent and order-of-steps checks.
 pub fn on_event(config: &Config, contact: &Contact, ev: &Event, out: &mut Vec<Action>) {
     match ev {
+        Event::Opened => out.push(act::require(event::REMOTE_SESSION, &["remote_consent"], rule::REMOTE_CONSENT)),
         Event::EscalationRequested(request) => match level(contact) {
             Level::Hotline if consent(contact) != Consent::Refused => {
                 out.push(act::escalate("remote", &config.remote_team, &request.reason));
