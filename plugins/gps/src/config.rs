@@ -60,13 +60,17 @@ impl Config {
         let months = |key: &str| -> Result<u32, String> {
             let n = p.count(key)?;
             if n == 0 || n > 120 {
-                return Err(format!("parameter `{key}` must be between 1 and 120 months, not {n}"));
+                return Err(format!(
+                    "parameter `{key}` must be between 1 and 120 months, not {n}"
+                ));
             }
             Ok(n)
         };
         let december_call_day = p.count("december_call_day")?;
         if !(1..=31).contains(&december_call_day) {
-            return Err(format!("parameter `december_call_day` must be between 1 and 31, not {december_call_day}"));
+            return Err(format!(
+                "parameter `december_call_day` must be between 1 and 31, not {december_call_day}"
+            ));
         }
         let visit_max_attempts = p.count("visit_max_attempts")?;
         if visit_max_attempts == 0 {

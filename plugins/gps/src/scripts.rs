@@ -9,10 +9,10 @@
 //! 新需求管理制度; the fault report from 故障报告制度.
 
 use crate::config::Config;
-use sopline_sdk::common::{CLOSING, OPENING, THANKS};
-use sopline_sdk::template::Vars;
 use sopline_sdk::Contact;
+use sopline_sdk::common::{CLOSING, OPENING, THANKS};
 use sopline_sdk::contact::ContactExt;
+use sopline_sdk::template::Vars;
 
 /// The template of a scene, or `None` for a scene this plugin does not know.
 fn template(scene: &str) -> Option<String> {
@@ -58,7 +58,11 @@ fn template(scene: &str) -> Option<String> {
 
 /// The document a category's order is written on.
 pub fn order_document(category: &str) -> &'static str {
-    if category == "installation" { "《安装任务派工单》" } else { "《维修服务单》" }
+    if category == "installation" {
+        "《安装任务派工单》"
+    } else {
+        "《维修服务单》"
+    }
 }
 
 /// The scene's text with the customer's 称呼, the company and the order filled in.
