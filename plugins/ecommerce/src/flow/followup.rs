@@ -15,10 +15,8 @@ pub fn on_event(cfg: &Config, contact: &Contact, event: &Event, out: &mut Vec<Ac
             out.extend(scripts::show(cfg, "closing", contact));
             out.push(act::callback(SATISFACTION, cfg.satisfaction_callback_within, "满意度回访:确认买家对处理结果是否满意(EC-F1)"));
         }
-        Event::Reopened(_) => {
-            if contact.callback(SATISFACTION).is_some_and(|c| c.status == CallbackStatus::Pending) {
-                out.push(act::cancel_callback(SATISFACTION));
-            }
+        Event::Reopened(_) if contact.callback(SATISFACTION).is_some_and(|c| c.status == CallbackStatus::Pending) => {
+            out.push(act::cancel_callback(SATISFACTION));
         }
         Event::CallbackDue(cb) if cb.id == SATISFACTION => {
             out.push(act::penalize("", cfg.satisfaction_callback_points, "EC-F1", "问题解决后没有在时限内完成满意度回访"));
