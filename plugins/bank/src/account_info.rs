@@ -70,7 +70,14 @@ const BALANCE_STATE: &[&str] =
 /// Words between 余额 and its predicate that change nothing ("余额目前只剩").
 const BALANCE_FILLER: &[&str] = &["目前", "现在", "当前", "已经", "都", "已", "还", "只", "仅", "就", "也"];
 
-const HOLDINGS: &[&str] = &["卡里", "卡上", "卡内", "卡中", "账户里", "账户内", "账户中", "账户上", "账上", "户头上", "户头里", "账户还有", "账户余"];
+const HOLDINGS: &[&str] = &[
+    "卡里", "卡上", "卡内", "卡中", "账户里", "账户内", "账户中", "账户上", "账上", "户头上", "户头里", "账户还有", "账户余", "存款", "定期", "存单",
+    "理财",
+];
+
+/// A particular transaction ("这笔交易") and the details that describe it.
+const THIS_ONE: &[&str] = &["这笔", "那笔", "该笔", "此笔"];
+const DETAIL: &[&str] = &["商户", "对方", "收款方", "收款人", "付款方", "付款人", "用途", "备注", "附言", "地点"];
 
 const CREDIT: &[&str] = &["可用额度", "剩余额度", "信用额度", "欠款", "应还", "待还", "本期账单", "账单金额", "最低还款", "逾期金额", "透支了", "已透支", "未还"];
 
@@ -132,9 +139,20 @@ fn card_number(s: &Sentence) -> Option<Disclosure> {
     None
 }
 
+/// Whether the sentence speaks of prices, limits or thresholds. A marker
+/// inside an account word ("最低还款" is a bill, not a minimum) does not count.
+fn is_generic(s: &Sentence) -> bool {
+    let covered: Vec<(usize, usize)> =
+        CREDIT.iter().flat_map(|w| s.find_all(w).into_iter().map(move |i| (i, i + w.chars().count()))).collect();
+    GENERIC_AMOUNT.iter().any(|m| {
+        let n = m.chars().count();
+        s.find_all(m).into_iter().any(|i| !covered.iter().any(|&(a, b)| a <= i && i + n <= b))
+    })
+}
+
 fn balance(s: &Sentence) -> Option<Disclosure> {
     let amounts = text::amounts(s);
-    let generic = s.contains_any(GENERIC_AMOUNT);
+    let generic = is_generic(s);
     for at in s.find_all("余额") {
         if s.starts_with_at(at + 2, "宝") {
             continue;
@@ -177,8 +195,12 @@ fn transaction(s: &Sentence) -> Option<Disclosure> {
         .flat_map(|w| s.find_all(w).into_iter().map(move |i| (i, i + w.chars().count())))
         .min()?;
     let dates = text::dates(s);
-    let amounts = if s.contains_any(GENERIC_AMOUNT) { Vec::new() } else { text::amounts(s) };
-    let datum = dates.first().into_iter().chain(amounts.first()).copied().min()?;
+    let amounts = if is_generic(s) { Vec::new() } else { text::amounts(s) };
+    let detail = THIS_ONE
+        .iter()
+        .filter(|w| s.starts_with_at(keyword.0.saturating_sub(w.chars().count()), w))
+        .find_map(|_| DETAIL.iter().find_map(|d| s.find(d, keyword.1).map(|i| (i, i + d.chars().count()))));
+    let datum = dates.first().into_iter().chain(amounts.first()).chain(detail.as_ref()).copied().min()?;
     let (a, b) = (keyword.0.min(datum.0), keyword.1.max(datum.1));
     hit(s, Kind::Transaction, a, b)
 }

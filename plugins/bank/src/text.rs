@@ -207,7 +207,9 @@ pub fn dates(s: &Sentence) -> Vec<(usize, usize)> {
                     }
                     k = after + 1;
                 }
-                (next == Some('月') || k > j + 1).then_some(k)
+                // "3月份的明细" names a period to look up, not a transaction's day.
+                let month_only = k == j + 1 && c.get(k) == Some(&'份');
+                ((next == Some('月') && !month_only) || k > j + 1).then_some(k)
             }
             // 2026-03-01, 2026/3/1
             Some('-' | '/') if n == 4 => {

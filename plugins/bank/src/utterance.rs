@@ -57,12 +57,17 @@ pub fn phrasebook(config: &Config) -> Phrasebook {
     let mut argue = argue;
     argue.reason = "不得与客户争辩,不得借权威机构名义施压(004 客服人员要求第1、2条):先认同感受,弄清投诉的真正原因和想要的结果".into();
 
+    // Asking the customer for an estimate ("您卡里大概有多少钱?") is a
+    // verification question, not a vague answer.
+    let mut vague = common::vague(rule::VAGUE, config.vague_points);
+    vague.phrases = vague.phrases.into_iter().map(|p| p.not_before(&["有多少", "多少", "是多少", "什么时候", "几点", "几天", "哪天"])).collect();
+
     Phrasebook::new()
         .rule(common::buck_passing(rule::FIRST_RESPONDER, config.buck_passing_points))
         .rule(common::rude(rule::RUDE, config.rude_points))
         .rule(argue)
         .rule(promise)
-        .rule(common::vague(rule::VAGUE, config.vague_points))
+        .rule(vague)
 }
 
 /// Every violation in an agent's message.
