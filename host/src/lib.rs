@@ -21,10 +21,23 @@
 //! - [`diagnostic`]: errors located at file:line:col.
 //! - `cli`: the `sopline` command line.
 pub mod calendar;
+pub mod cli;
 pub mod contact;
 pub mod diagnostic;
+pub mod engine;
 pub mod event;
 pub mod lifecycle;
 pub mod outcome;
 pub mod plugin;
+pub mod rules;
+pub mod simulate;
 
+use std::path::Path;
+
+/// Loads the rules in `rules_dir`, the plugins in `plugin_dir`, and binds them.
+pub fn load_engine(rules_dir: &Path, plugin_dir: &Path) -> anyhow::Result<engine::Engine> {
+    let rules = rules::load(rules_dir)?;
+    let runtime = plugin::Runtime::new()?;
+    let catalog = rules::Catalog::load_dir(&runtime, plugin_dir)?;
+    Ok(rules::bind(&rules, &catalog)?)
+}

@@ -113,7 +113,7 @@ macro_rules! export_plugin {
         #[cfg(target_arch = "wasm32")]
         const _: () = {
             type __SoplineAdapter = $crate::__private::Adapter<$plugin>;
-            $crate::__export_sop_plugin!(__SoplineAdapter with_types_in $crate::__bindings);
+            $crate::__bindings::__export_sop_plugin!(__SoplineAdapter with_types_in $crate::__bindings);
         };
     };
 }
