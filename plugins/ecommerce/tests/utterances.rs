@@ -20,7 +20,7 @@
 //! after "请稍等") is about silence, not words: its tests are in `rules.rs`.
 
 use sopline_plugin_ecommerce::Ecommerce;
-use sopline_sdk::testing::{contact, Harness};
+use sopline_sdk::testing::{Harness, contact};
 use sopline_sdk::{Plugin, Speaker};
 
 /// (sentence, expected rule or None). The harness customer is 王小明,
@@ -169,7 +169,9 @@ fn false_positive_and_false_negative_rates() {
                 violating += 1;
                 if !found.iter().any(|r| r == rule) {
                     fn_ += 1;
-                    report.push(format!("FALSE NEGATIVE (want {rule}, got {found:?}): {text}"));
+                    report.push(format!(
+                        "FALSE NEGATIVE (want {rule}, got {found:?}): {text}"
+                    ));
                 }
             }
         }
@@ -188,14 +190,24 @@ fn false_positive_and_false_negative_rates() {
         println!("  {line}");
     }
     assert!(CASES.len() >= 50);
-    assert!(fp_rate <= 0.05, "false-positive rate {:.1} % above 5 %", fp_rate * 100.0);
-    assert!(fn_rate <= 0.10, "false-negative rate {:.1} % above 10 %", fn_rate * 100.0);
+    assert!(
+        fp_rate <= 0.05,
+        "false-positive rate {:.1} % above 5 %",
+        fp_rate * 100.0
+    );
+    assert!(
+        fn_rate <= 0.10,
+        "false-negative rate {:.1} % above 10 %",
+        fn_rate * 100.0
+    );
 }
 
 #[test]
 fn customers_are_never_checked() {
     let h = Harness::<Ecommerce>::new();
     let c = contact().build();
-    let found = h.plugin.check_utterance(&c, Speaker::Customer, "你活该,呵呵了");
+    let found = h
+        .plugin
+        .check_utterance(&c, Speaker::Customer, "你活该,呵呵了");
     assert!(found.is_empty());
 }
