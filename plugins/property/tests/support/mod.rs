@@ -39,7 +39,11 @@ pub fn with_memory(mut c: Contact, key: &str, value: &str) -> Contact {
 }
 
 pub fn with_deadline(mut c: Contact, name: &str, status: DeadlineStatus) -> Contact {
-    c.deadlines.push(DeadlineInfo { name: name.into(), due: at(HOUR), status });
+    c.deadlines.push(DeadlineInfo {
+        name: name.into(),
+        due: at(HOUR),
+        status,
+    });
     c
 }
 
@@ -54,18 +58,29 @@ pub fn visited(category: &str, id: &str, outcome: &str) -> Contact {
         due: at(3 * HOUR),
         purpose: "回访".into(),
         attempts: 1,
-        status: if outcome == "no_answer" { CallbackStatus::Pending } else { CallbackStatus::Done },
+        status: if outcome == "no_answer" {
+            CallbackStatus::Pending
+        } else {
+            CallbackStatus::Done
+        },
         last_outcome: Some(outcome.into()),
     });
     c
 }
 
 pub fn attempt(id: &str, outcome: &str) -> Event {
-    Event::CallbackAttempted(CallbackAttempted { agent: "a2".into(), outcome: outcome.into(), callback: id.into() })
+    Event::CallbackAttempted(CallbackAttempted {
+        agent: "a2".into(),
+        outcome: outcome.into(),
+        callback: id.into(),
+    })
 }
 
 pub fn passed(name: &str) -> Event {
-    Event::DeadlinePassed(DeadlinePassed { name: name.into(), due: at(HOUR) })
+    Event::DeadlinePassed(DeadlinePassed {
+        name: name.into(),
+        due: at(HOUR),
+    })
 }
 
 /// The deadlines set, as (name, seconds in natural time).
@@ -80,7 +95,10 @@ pub fn deadlines(actions: &[Action]) -> Vec<(String, i64)> {
 }
 
 pub fn deadline_after(actions: &[Action], name: &str) -> Option<i64> {
-    deadlines(actions).into_iter().find(|(n, _)| n == name).map(|(_, s)| s)
+    deadlines(actions)
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, s)| s)
 }
 
 pub fn met(actions: &[Action]) -> Vec<String> {
@@ -109,7 +127,9 @@ pub fn callbacks(actions: &[Action]) -> Vec<(String, i64, String)> {
         .iter()
         .filter_map(|a| match a {
             Action::ScheduleCallback(cb) => match cb.due {
-                CallbackDue::After(s) => Some((cb.id.clone(), s.natural_millis() / 1000, cb.purpose.clone())),
+                CallbackDue::After(s) => {
+                    Some((cb.id.clone(), s.natural_millis() / 1000, cb.purpose.clone()))
+                }
                 CallbackDue::At(t) => Some((cb.id.clone(), t / 1000, cb.purpose.clone())),
             },
             _ => None,
@@ -161,7 +181,11 @@ pub fn recorded(actions: &[Action]) -> Vec<(String, String, u32)> {
     actions
         .iter()
         .filter_map(|a| match a {
-            Action::RecordViolation(v) => Some((v.agent.clone(), v.violation.rule.clone(), v.violation.points)),
+            Action::RecordViolation(v) => Some((
+                v.agent.clone(),
+                v.violation.rule.clone(),
+                v.violation.points,
+            )),
             _ => None,
         })
         .collect()
@@ -192,7 +216,11 @@ pub fn scene_names(actions: &[Action]) -> Vec<String> {
 }
 
 pub fn script_text(actions: &[Action], scene: &str) -> String {
-    scripts(actions).into_iter().find(|(s, _)| s == scene).map(|(_, t)| t).unwrap_or_else(|| panic!("no {scene} script"))
+    scripts(actions)
+        .into_iter()
+        .find(|(s, _)| s == scene)
+        .map(|(_, t)| t)
+        .unwrap_or_else(|| panic!("no {scene} script"))
 }
 
 pub fn pen(rule: &str, points: u32) -> Vec<(String, u32)> {
