@@ -258,6 +258,9 @@ impl Config {
                 "parameter `property_name` must not be empty: it is said in every greeting".into(),
             );
         }
+        if self.supervisor.trim().is_empty() {
+            return Err("parameter `supervisor` must not be empty: escalations are sent to it".into());
+        }
         if self.max_rings == 0 {
             return Err("parameter `max_rings` must be at least 1".into());
         }

@@ -97,6 +97,7 @@ fn bad_parameters_name_the_key() {
     assert!(err(vec![("visits", ParamValue::Integer(4))]).contains("`visits`"));
     assert!(err(vec![("max_rings", ParamValue::Integer(0))]).contains("`max_rings`"));
     assert!(err(vec![("property_name", ParamValue::Text(" ".into()))]).contains("`property_name`"));
+    assert!(err(vec![("supervisor", ParamValue::Text(String::new()))]).contains("`supervisor`"));
     assert!(err(vec![("answer_points", ParamValue::Integer(-1))]).contains("`answer_points`"));
     assert!(err(vec![("visit_after", ParamValue::Duration(span("2d")))]).contains("`visit_after`"));
     assert!(
