@@ -22,7 +22,7 @@ pub struct Cli {
 pub struct PluginDir {
     /// Folder of plugin components (`*.wasm`).
     #[arg(long = "plugins", env = "SOPLINE_PLUGINS", default_value = "target/plugins")]
-    pub dir: PathBuf,
+    pub plugin_dir: PathBuf,
 }
 
 #[derive(Subcommand)]

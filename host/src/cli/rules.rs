@@ -18,7 +18,7 @@ pub enum Command {
 pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
     let Command::Check { dir, plugins } = cmd;
     let runtime = crate::plugin::Runtime::new()?;
-    let catalog = crate::rules::Catalog::load_dir(&runtime, &plugins.dir)?;
+    let catalog = crate::rules::Catalog::load_dir(&runtime, &plugins.plugin_dir)?;
     let errors = crate::rules::check(&dir, &catalog);
     if !errors.is_empty() {
         for e in &errors {

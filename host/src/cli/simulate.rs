@@ -20,7 +20,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let engine = crate::load_engine(&args.rules, &args.plugins.dir)?;
+    let engine = crate::load_engine(&args.rules, &args.plugins.plugin_dir)?;
     let input = File::open(&args.scenario).with_context(|| format!("cannot open {}", args.scenario.display()))?;
     let stdout = std::io::stdout().lock();
     let stats = crate::simulate::run(engine, BufReader::new(input), BufWriter::new(stdout))?;
