@@ -123,13 +123,4 @@ impl Plugin for Gps {
     }
 }
 
-// `sopline_sdk::export_plugin!(Gps)` should be all this takes, but the SDK's
-// macro names `$crate::__export_sop_plugin`, which wit-bindgen places at
-// `$crate::__bindings::__export_sop_plugin`; until the SDK is fixed this is
-// what the macro means (as in tests/guests/hostile). Replace it with
-// `export_plugin!` then, not beside it: both would export the same symbols.
-#[cfg(target_arch = "wasm32")]
-const _: () = {
-    type __SoplineAdapter = sopline_sdk::__private::Adapter<Gps>;
-    sopline_sdk::__bindings::__export_sop_plugin!(__SoplineAdapter with_types_in sopline_sdk::__bindings);
-};
+sopline_sdk::export_plugin!(Gps);
