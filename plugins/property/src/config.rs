@@ -259,7 +259,9 @@ impl Config {
             );
         }
         if self.supervisor.trim().is_empty() {
-            return Err("parameter `supervisor` must not be empty: escalations are sent to it".into());
+            return Err(
+                "parameter `supervisor` must not be empty: escalations are sent to it".into(),
+            );
         }
         if self.max_rings == 0 {
             return Err("parameter `max_rings` must be at least 1".into());

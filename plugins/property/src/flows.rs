@@ -266,7 +266,7 @@ fn reopened(config: &Config, c: &Contact, section: Section, reason: &str) -> Vec
         .deadlines
         .iter()
         .filter(|d| d.status == DeadlineStatus::Missed && d.name != ANSWER)
-        .map(|d| d.name.as_str())
+        .map(|d| label(&d.name))
         .collect();
     let charged: usize = c
         .memory(memory::CHARGED_MISSES)
@@ -327,6 +327,22 @@ fn deadline_passed(config: &Config, c: &Contact, section: Section, name: &str) -
         }
         RETURN_VISIT => late('i', "未在规定时间内回访业主"),
         _ => visits::deadline_passed(config, c, name),
+    }
+}
+
+/// A deadline as a supervisor reads it in a reason.
+fn label(name: &str) -> &str {
+    match name {
+        REPLY_OWNER => "约定回复时间",
+        NOTIFY_DEPARTMENT => "通知相关部门",
+        NOTIFY_OWNER => "回复业主通知结果",
+        CHECK_DEPARTMENT => "督察服务开展情况",
+        CENTRE_REPLY => "中心答复",
+        RELAY_ANSWER => "回复中心回话内容",
+        RETURN_VISIT => "24小时内回访",
+        RELAY_PROBLEM => "转达回访问题",
+        FOLLOW_UP => "回访问题解决情况",
+        other => other,
     }
 }
 
