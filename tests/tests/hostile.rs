@@ -304,4 +304,23 @@ fn measure() {
         instance.on_event(&c, &e, 0).unwrap();
     }
     println!("on-event (contact in, one script out): {:?} each", started.elapsed() / n);
+
+    for (name, path) in sopline_tests::ALL {
+        let Ok(bytes) = std::fs::read(path) else { continue };
+        let runtime = Runtime::new().unwrap();
+        let started = Instant::now();
+        let plugin = runtime.load(&bytes).unwrap();
+        let load = started.elapsed();
+        let started = Instant::now();
+        let mut instance = plugin.instantiate(Vec::new()).unwrap();
+        let instantiate = started.elapsed();
+        let started = Instant::now();
+        let result = instance.on_event(&contact(), &Event::Opened, 1_772_413_200_000);
+        let first_call = started.elapsed();
+        println!(
+            "{name}: {} bytes, load {load:?}, instantiate {instantiate:?}, first on-event(opened) {first_call:?} ({} actions)",
+            bytes.len(),
+            result.map(|a| a.len()).unwrap_or(0)
+        );
+    }
 }
