@@ -83,6 +83,106 @@ pub fn scripts(actions: &[Action]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The deadline called `name` that `actions` set, if any (the first one).
+pub fn deadline(actions: &[Action], name: &str) -> Option<Deadline> {
+    actions.iter().find_map(|a| match a {
+        Action::SetDeadline(d) if d.name == name => Some(d.clone()),
+        _ => None,
+    })
+}
+
+/// The deadlines `actions` marked met, by name, in order.
+pub fn met(actions: &[Action]) -> Vec<&str> {
+    actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::MeetDeadline(n) => Some(n.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The deadlines and callbacks `actions` cancelled, by name, in order.
+pub fn cancelled(actions: &[Action]) -> Vec<&str> {
+    actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::CancelDeadline(n) | Action::CancelCallback(n) => Some(n.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The callbacks `actions` scheduled, in order.
+pub fn callbacks(actions: &[Action]) -> Vec<Callback> {
+    actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::ScheduleCallback(c) => Some(c.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The escalations in `actions`, as (level, to).
+pub fn escalations(actions: &[Action]) -> Vec<(String, String)> {
+    actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Escalate(e) => Some((e.level.clone(), e.to.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The notifications in `actions`, as (to, text).
+pub fn notices(actions: &[Action]) -> Vec<(String, String)> {
+    actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Notify(n) => Some((n.to.clone(), n.text.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The violations `actions` recorded, as (agent, rule, points).
+pub fn violations(actions: &[Action]) -> Vec<(String, String, u32)> {
+    actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::RecordViolation(v) => Some((
+                v.agent.clone(),
+                v.violation.rule.clone(),
+                v.violation.points,
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The rewards in `actions`, as (agent, rule, points).
+pub fn rewards(actions: &[Action]) -> Vec<(String, String, u32)> {
+    actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Reward(p) => Some((p.agent.clone(), p.rule.clone(), p.points)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The field requirements in `actions`, as (before, fields, rule).
+pub fn requirements(actions: &[Action]) -> Vec<(String, Vec<String>, String)> {
+    actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::RequireFields(r) => Some((r.before.clone(), r.fields.clone(), r.rule.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Starts a contact: phone, consultation, waiting, opened at time 0.
 pub fn contact() -> ContactBuilder {
     ContactBuilder(Contact {
@@ -173,6 +273,30 @@ impl ContactBuilder {
         });
         self
     }
+    /// Callback `id`, already added, after `attempts` tries, the latest ending
+    /// in `last_outcome`, now in `status`.
+    ///
+    /// # Panics
+    ///
+    /// If no callback `id` was added.
+    pub fn callback_attempted(
+        mut self,
+        id: &str,
+        attempts: u32,
+        last_outcome: Option<&str>,
+        status: CallbackStatus,
+    ) -> Self {
+        let cb = self
+            .0
+            .callbacks
+            .iter_mut()
+            .find(|c| c.id == id)
+            .unwrap_or_else(|| panic!("no callback {id}"));
+        cb.attempts = attempts;
+        cb.last_outcome = last_outcome.map(String::from);
+        cb.status = status;
+        self
+    }
     /// How many times it was reopened.
     pub fn reopened(mut self, times: u32) -> Self {
         self.0.reopen_count = times;
@@ -181,6 +305,21 @@ impl ContactBuilder {
     /// When it was opened.
     pub fn opened_at(mut self, at: Timestamp) -> Self {
         self.0.opened_at = at;
+        self
+    }
+    /// When an agent answered it.
+    pub fn answered_at(mut self, at: Timestamp) -> Self {
+        self.0.answered_at = Some(at);
+        self
+    }
+    /// When the call or chat ended.
+    pub fn ended_at(mut self, at: Timestamp) -> Self {
+        self.0.ended_at = Some(at);
+        self
+    }
+    /// When it was resolved.
+    pub fn resolved_at(mut self, at: Timestamp) -> Self {
+        self.0.resolved_at = Some(at);
         self
     }
     /// The snapshot.

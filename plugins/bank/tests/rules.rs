@@ -2,7 +2,7 @@
 
 use sopline_plugin_bank::Bank;
 use sopline_plugin_bank::manifest::SCENES;
-use sopline_sdk::testing::{Harness, at, contact, has_deadline, penalties, scripts};
+use sopline_sdk::testing::{Harness, at, contact, deadline, escalations, has_deadline, met, penalties, rewards, scripts};
 use sopline_sdk::*;
 
 fn h() -> Harness<Bank> {
@@ -11,37 +11,6 @@ fn h() -> Harness<Bank> {
 
 fn rules(v: &[Violation]) -> Vec<&str> {
     v.iter().map(|v| v.rule.as_str()).collect()
-}
-
-fn escalations(actions: &[Action]) -> Vec<(String, String)> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::Escalate(e) => Some((e.level.clone(), e.to.clone())),
-            _ => None,
-        })
-        .collect()
-}
-
-fn clock_of(actions: &[Action], name: &str) -> Option<Clock> {
-    actions.iter().find_map(|a| match a {
-        Action::SetDeadline(d) if d.name == name => Some(d.clock.clone()),
-        _ => None,
-    })
-}
-
-fn met(actions: &[Action], name: &str) -> bool {
-    actions.iter().any(|a| matches!(a, Action::MeetDeadline(n) if n == name))
-}
-
-fn rewards(actions: &[Action]) -> Vec<(String, u32)> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::Reward(p) => Some((p.rule.clone(), p.points)),
-            _ => None,
-        })
-        .collect()
 }
 
 fn passed(name: &str) -> Event {
@@ -150,9 +119,9 @@ fn complaint_requires_registration_fields() {
 #[test]
 fn acceptance_deadline_kept_and_missed() {
     let a = h().on(&complaint().build(), Event::Opened, at(0));
-    assert_eq!(clock_of(&a, "complaint-accept"), Some(Clock::Business));
+    assert_eq!(deadline(&a, "complaint-accept").map(|d| d.clock), Some(Clock::Business));
     let c = complaint().deadline("complaint-accept", at(3600), DeadlineStatus::Pending).build();
-    assert!(met(&h().on(&c, Event::CustomerNotified("a1".into()), at(60)), "complaint-accept"));
+    assert!(met(&h().on(&c, Event::CustomerNotified("a1".into()), at(60))).contains(&"complaint-accept"));
     let a = h().on(&c, passed("complaint-accept"), at(3600));
     assert_eq!(penalties(&a), [("BANK-CMP-2".to_string(), 3)]);
 }
@@ -168,10 +137,10 @@ fn consultations_set_no_complaint_deadlines() {
 #[test]
 fn handling_deadline_kept_and_missed() {
     let a = h().on(&complaint().build(), Event::Opened, at(0));
-    assert_eq!(clock_of(&a, "complaint-handle"), Some(Clock::Business));
+    assert_eq!(deadline(&a, "complaint-handle").map(|d| d.clock), Some(Clock::Business));
     let c = complaint().build();
     let reply = Event::DepartmentReplied(DepartmentReplied { from: "信用卡中心".into(), text: "已退还年费".into() });
-    assert!(met(&h().on(&c, reply, at(60)), "complaint-handle"));
+    assert!(met(&h().on(&c, reply, at(60))).contains(&"complaint-handle"));
     let a = h().on(&c, passed("complaint-handle"), at(86_400));
     assert_eq!(penalties(&a), [("BANK-CMP-3".to_string(), 3)]);
     assert_eq!(escalations(&a), [("supervisor".to_string(), "客服值班主管".to_string())]);
@@ -180,7 +149,7 @@ fn handling_deadline_kept_and_missed() {
 #[test]
 fn major_complaints_run_on_natural_time() {
     let a = h().on(&complaint().severity(Severity::Major).build(), Event::Opened, at(0));
-    assert_eq!(clock_of(&a, "complaint-handle"), Some(Clock::Natural));
+    assert_eq!(deadline(&a, "complaint-handle").map(|d| d.clock), Some(Clock::Natural));
 }
 
 // ---- BANK-CMP-4 reply --------------------------------------------------
@@ -189,12 +158,12 @@ fn major_complaints_run_on_natural_time() {
 fn reply_deadline_set_on_department_answer_kept_and_missed() {
     let c = complaint().build();
     let a = h().on(&c, Event::DepartmentReplied(DepartmentReplied { from: "网点".into(), text: "已为您补办".into() }), at(0));
-    assert_eq!(clock_of(&a, "complaint-reply"), Some(Clock::Business));
+    assert_eq!(deadline(&a, "complaint-reply").map(|d| d.clock), Some(Clock::Business));
     let (scene, text) = &scripts(&a)[0];
     assert_eq!(scene, "complaint-reply");
     assert!(text.contains("已为您补办"));
     let resolved = Event::Resolved(Resolved { agent: "a1".into(), on_first_contact: false });
-    assert!(met(&h().on(&c, resolved, at(60)), "complaint-reply"));
+    assert!(met(&h().on(&c, resolved, at(60))).contains(&"complaint-reply"));
     assert_eq!(penalties(&h().on(&c, passed("complaint-reply"), at(7200))), [("BANK-CMP-4".to_string(), 3)]);
 }
 
@@ -237,7 +206,7 @@ fn the_ladder_climbs_one_rung_at_a_time_and_stops_at_the_top() {
 fn an_answer_meets_the_escalation_deadline() {
     let c = complaint().memory("escalation-level", "1").build();
     let a = h().on(&c, Event::DepartmentReplied(DepartmentReplied { from: "主管".into(), text: "同意减免".into() }), at(0));
-    assert!(met(&a, "escalation-response"));
+    assert!(met(&a).contains(&"escalation-response"));
 }
 
 #[test]
@@ -258,7 +227,7 @@ fn survey_follows_a_resolved_complaint_and_is_penalised_when_late() {
     let resolved = || Event::Resolved(Resolved { agent: "a1".into(), on_first_contact: true });
     let a = h().on(&complaint().build(), resolved(), at(0));
     assert!(a.iter().any(|a| matches!(a, Action::ScheduleCallback(c) if c.id == "survey")));
-    assert_eq!(clock_of(&a, "survey"), Some(Clock::Business));
+    assert_eq!(deadline(&a, "survey").map(|d| d.clock), Some(Clock::Business));
     let a = h().on(&contact().agent("a1").build(), resolved(), at(0));
     assert!(!has_deadline(&a, "survey"), "consultations are not surveyed by default");
     assert_eq!(penalties(&h().on(&complaint().build(), passed("survey"), at(0))), [("BANK-SURVEY-1".to_string(), 2)]);
@@ -272,15 +241,15 @@ fn attempted(outcome: &str) -> Event {
 fn satisfied_survey_meets_the_deadline_and_rewards() {
     let c = complaint().callback("survey", at(7200), "满意度回访").build();
     let a = h().on(&c, attempted("satisfied"), at(7300));
-    assert!(met(&a, "survey"));
-    assert_eq!(rewards(&a), [("BANK-SAT-1".to_string(), 2)]);
+    assert!(met(&a).contains(&"survey"));
+    assert_eq!(rewards(&a), [("a1".to_string(), "BANK-SAT-1".to_string(), 2)]);
 }
 
 #[test]
 fn unsatisfied_survey_escalates() {
     let c = complaint().callback("survey", at(7200), "满意度回访").build();
     let a = h().on(&c, attempted("unsatisfied"), at(7300));
-    assert!(met(&a, "survey"));
+    assert!(met(&a).contains(&"survey"));
     assert_eq!(escalations(&a)[0].0, "supervisor");
     assert!(rewards(&a).is_empty());
 }

@@ -4,7 +4,8 @@
 
 use sopline_plugin_ecommerce::Ecommerce;
 use sopline_sdk::testing::{
-    ContactBuilder, Harness, at, contact, has_deadline, penalties, scripts,
+    ContactBuilder, Harness, at, callbacks, contact, deadline, escalations, has_deadline, met,
+    penalties, scripts, violations,
 };
 use sopline_sdk::*;
 
@@ -31,59 +32,6 @@ fn passed(name: &str) -> Event {
     Event::DeadlinePassed(DeadlinePassed {
         name: name.into(),
         due: at(0),
-    })
-}
-
-fn met(actions: &[Action], name: &str) -> bool {
-    actions
-        .iter()
-        .any(|a| matches!(a, Action::MeetDeadline(n) if n == name))
-}
-
-fn cancelled(actions: &[Action], name: &str) -> bool {
-    actions
-        .iter()
-        .any(|a| matches!(a, Action::CancelDeadline(n) if n == name))
-}
-
-fn violations(actions: &[Action]) -> Vec<(String, String, u32)> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::RecordViolation(v) => Some((
-                v.agent.clone(),
-                v.violation.rule.clone(),
-                v.violation.points,
-            )),
-            _ => None,
-        })
-        .collect()
-}
-
-fn escalations(actions: &[Action]) -> Vec<(String, String)> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::Escalate(e) => Some((e.level.clone(), e.to.clone())),
-            _ => None,
-        })
-        .collect()
-}
-
-fn callbacks(actions: &[Action]) -> Vec<String> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::ScheduleCallback(c) => Some(c.id.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn deadline_span(actions: &[Action], name: &str) -> Option<(Span, Clock)> {
-    actions.iter().find_map(|a| match a {
-        Action::SetDeadline(d) if d.name == name => Some((d.after, d.clock.clone())),
-        _ => None,
     })
 }
 
@@ -229,7 +177,7 @@ fn t3_hold_is_set_by_please_wait_and_met_by_the_next_reply() {
     let c = chat().state(State::InProgress).agent("a1").build();
     let a = h.on(&c, msg(Speaker::Agent, "请稍等,我帮您查一下"), at(60));
     assert_eq!(
-        deadline_span(&a, "hold-reply").map(|d| d.0),
+        deadline(&a, "hold-reply").map(|d| d.after),
         Some(Span::minutes(2))
     );
     let c = chat()
@@ -238,9 +186,12 @@ fn t3_hold_is_set_by_please_wait_and_met_by_the_next_reply() {
         .deadline("hold-reply", at(180), DeadlineStatus::Pending)
         .build();
     let a = h.on(&c, msg(Speaker::Customer, "好的"), at(70));
-    assert!(!met(&a, "hold-reply"), "the buyer's message does not count");
+    assert!(
+        !met(&a).contains(&"hold-reply"),
+        "the buyer's message does not count"
+    );
     let a = h.on(&c, msg(Speaker::Agent, "查到了,您的包裹在派送中"), at(90));
-    assert!(met(&a, "hold-reply"));
+    assert!(met(&a).contains(&"hold-reply"));
     assert!(!has_deadline(&a, "hold-reply"));
 }
 
@@ -262,7 +213,7 @@ fn t3_hold_missed_or_closed_is_a_violation() {
         .deadline("hold-reply", at(180), DeadlineStatus::Pending)
         .build();
     let a = h.on(&c, Event::Closed("a1".into()), at(100));
-    assert!(cancelled(&a, "hold-reply"));
+    assert!(a.contains(&Action::CancelDeadline("hold-reply".into())));
     assert_eq!(violations(&a)[0].1, "EC-T3");
 }
 
@@ -273,7 +224,7 @@ fn r1_first_response_deadline_in_chat_only() {
     let h = h();
     let a = h.on(&chat().build(), Event::Opened, at(0));
     assert_eq!(
-        deadline_span(&a, "first-response"),
+        deadline(&a, "first-response").map(|d| (d.after, d.clock)),
         Some((Span::seconds(30), Clock::Natural))
     );
     assert!(!has_deadline(
@@ -294,7 +245,7 @@ fn r1_kept_by_the_first_agent_message() {
         .deadline("first-response", at(30), DeadlineStatus::Pending)
         .build();
     let a = h().on(&c, msg(Speaker::Agent, "您好,请问有什么可以帮您?"), at(12));
-    assert!(met(&a, "first-response"));
+    assert!(met(&a).contains(&"first-response"));
     assert!(penalties(&a).is_empty());
 }
 
@@ -347,7 +298,7 @@ fn r2_a_question_needs_an_answer() {
         .build();
     let a = h.on(&c, msg(Speaker::Customer, "这款有黑色吗?"), at(100));
     assert_eq!(
-        deadline_span(&a, "answer-question").map(|d| d.0),
+        deadline(&a, "answer-question").map(|d| d.after),
         Some(Span::minutes(3))
     );
     assert!(!has_deadline(
@@ -358,10 +309,10 @@ fn r2_a_question_needs_an_answer() {
         .agent("a1")
         .deadline("answer-question", at(280), DeadlineStatus::Pending)
         .build();
-    assert!(met(
-        &h.on(&c, msg(Speaker::Agent, "有的,黑色有现货"), at(150)),
-        "answer-question"
-    ));
+    assert!(
+        met(&h.on(&c, msg(Speaker::Agent, "有的,黑色有现货"), at(150)))
+            .contains(&"answer-question")
+    );
     let c = chat()
         .agent("a1")
         .deadline("answer-question", at(280), DeadlineStatus::Missed)
@@ -400,7 +351,13 @@ fn p1_unpaid_order_is_urged_and_payment_cancels_it() {
         }),
         at(0),
     );
-    assert_eq!(callbacks(&a), vec!["urge-payment".to_string()]);
+    assert_eq!(
+        callbacks(&a)
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>(),
+        ["urge-payment"]
+    );
     assert!(scripts(&a).iter().any(|(s, _)| s == "urge-payment"));
     let c = chat()
         .category("pre_sales")
@@ -501,7 +458,7 @@ fn c1_normal_complaint_front_line_deadline_kept_on_resolution() {
     let h = h();
     let a = h.on(&chat().category("complaint").build(), Event::Opened, at(0));
     assert_eq!(
-        deadline_span(&a, "complaint-front-line"),
+        deadline(&a, "complaint-front-line").map(|d| (d.after, d.clock)),
         Some((Span::hours(1), Clock::Natural))
     );
     let c = chat()
@@ -517,7 +474,7 @@ fn c1_normal_complaint_front_line_deadline_kept_on_resolution() {
         }),
         at(1800),
     );
-    assert!(met(&a, "complaint-front-line"));
+    assert!(met(&a).contains(&"complaint-front-line"));
 }
 
 #[test]
@@ -541,7 +498,7 @@ fn c1_business_time_when_configured() {
     .unwrap();
     let a = h.on(&chat().category("complaint").build(), Event::Opened, at(0));
     assert_eq!(
-        deadline_span(&a, "complaint-front-line").unwrap().1,
+        deadline(&a, "complaint-front-line").unwrap().clock,
         Clock::Business
     );
 }
@@ -562,7 +519,7 @@ fn c2_major_complaint_goes_to_the_special_team_with_24h() {
         }),
         at(600),
     );
-    assert!(cancelled(&a, "complaint-front-line"));
+    assert!(a.contains(&Action::CancelDeadline("complaint-front-line".into())));
     assert_eq!(
         escalations(&a),
         vec![(
@@ -571,7 +528,7 @@ fn c2_major_complaint_goes_to_the_special_team_with_24h() {
         )]
     );
     assert_eq!(
-        deadline_span(&a, "special-team-solution").map(|d| d.0),
+        deadline(&a, "special-team-solution").map(|d| d.after),
         Some(Span::hours(24))
     );
     assert!(
@@ -594,7 +551,7 @@ fn c2_kept_when_the_team_replies_and_escalated_to_the_manager_when_missed() {
         text: "全额退款并补发".into(),
     });
     let a = h.on(&c, reply, at(7200));
-    assert!(met(&a, "special-team-solution"));
+    assert!(met(&a).contains(&"special-team-solution"));
     assert!(scripts(&a).iter().any(|(s, _)| s == "complaint-solution"));
     let c = chat()
         .category("complaint")
@@ -621,7 +578,7 @@ fn c2_front_line_asking_for_escalation_goes_to_the_special_team() {
         reason: "需要厂家鉴定".into(),
     });
     let a = h().on(&c, e, at(600));
-    assert!(cancelled(&a, "complaint-front-line"));
+    assert!(a.contains(&Action::CancelDeadline("complaint-front-line".into())));
     assert_eq!(escalations(&a)[0].0, "special-team");
 }
 
@@ -678,13 +635,11 @@ fn f1_late_callback_penalised_f2_satisfied_rewarded_unsatisfied_reported() {
 
 #[test]
 fn f1_unnamed_attempt_is_matched_to_the_callback_it_updated() {
-    let mut c = chat()
+    let c = chat()
         .agent("a1")
         .callback("satisfaction", at(86400), "回访")
+        .callback_attempted("satisfaction", 1, Some("satisfied"), CallbackStatus::Done)
         .build();
-    c.callbacks[0].attempts = 1;
-    c.callbacks[0].status = CallbackStatus::Done;
-    c.callbacks[0].last_outcome = Some("satisfied".into());
     let e = Event::CallbackAttempted(CallbackAttempted {
         agent: "a1".into(),
         outcome: "satisfied".into(),

@@ -29,16 +29,13 @@ fn delivered(kind: &str, fields: &[(&str, &str)]) -> Event {
     })
 }
 
-fn callbacks(actions: &[Action]) -> Vec<(String, Timestamp)> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::ScheduleCallback(Callback {
-                id,
-                due: CallbackDue::At(at),
-                ..
-            }) => Some((id.clone(), *at)),
-            _ => None,
+/// The callbacks scheduled for a fixed time, as (id, due).
+fn scheduled(actions: &[Action]) -> Vec<(String, Timestamp)> {
+    callbacks(actions)
+        .into_iter()
+        .filter_map(|c| match c.due {
+            CallbackDue::At(due) => Some((c.id, due)),
+            CallbackDue::After(_) => None,
         })
         .collect()
 }
@@ -60,22 +57,23 @@ fn attempt(id: &str, outcome: &str) -> Event {
 
 /// A served customer whose latest visit is `visit-{n}`, attempted `attempts` times.
 fn served(n: u32, attempts: u32, outcome: Option<&str>) -> Contact {
-    let mut c = contact()
+    let status = if outcome.is_some_and(|o| o != "no_answer") {
+        CallbackStatus::Done
+    } else {
+        CallbackStatus::Pending
+    };
+    let visit = format!("visit-{n}");
+    contact()
         .category("installation")
         .agent("a1")
         .state(State::Resolved)
         .memory("delivered_on", "2026-01-31")
         .memory("visit_last", &n.to_string())
         .memory("december_last", "2026")
-        .callback(&format!("visit-{n}"), 0, "回访")
+        .callback(&visit, 0, "回访")
+        .callback_attempted(&visit, attempts, outcome, status)
         .callback("december-2026", bj("2026-12-01", "10:00"), "12月")
-        .build();
-    c.callbacks[0].attempts = attempts;
-    c.callbacks[0].last_outcome = outcome.map(String::from);
-    if outcome.is_some_and(|o| o != "no_answer") {
-        c.callbacks[0].status = CallbackStatus::Done;
-    }
-    c
+        .build()
 }
 
 #[test]
@@ -136,7 +134,7 @@ fn installation_starts_the_visits_and_the_december_call() {
     let c = contact().category("installation").agent("a1").build();
     let actions = gps().on(&c, delivered("installed", &[]), bj("2026-01-31", "16:20"));
     assert_eq!(
-        callbacks(&actions),
+        scheduled(&actions),
         [
             ("visit-1".to_string(), bj("2026-02-28", "10:00")),
             ("december-2026".to_string(), bj("2026-12-01", "10:00"))
@@ -150,7 +148,7 @@ fn installation_starts_the_visits_and_the_december_call() {
     // A second delivery event does not restart the cadence.
     let started = contact().memory("delivered_on", "2026-01-31").build();
     assert!(
-        callbacks(&gps().on(
+        scheduled(&gps().on(
             &started,
             delivered("delivered", &[]),
             bj("2026-02-01", "09:00")
@@ -171,7 +169,7 @@ fn the_delivery_date_is_local_time_not_utc() {
         remembered(&actions, "delivered_on").as_deref(),
         Some("2026-02-01")
     );
-    assert_eq!(callbacks(&actions)[0].1, bj("2026-03-01", "10:00"));
+    assert_eq!(scheduled(&actions)[0].1, bj("2026-03-01", "10:00"));
 }
 
 #[test]
@@ -183,7 +181,7 @@ fn a_delivery_registered_late_starts_with_the_next_visit_ahead() {
     );
     // 12 monthly visits (to 2026-01-15), then 2026-04-15 is the 13th.
     assert_eq!(
-        callbacks(&actions)[0],
+        scheduled(&actions)[0],
         ("visit-13".to_string(), bj("2026-04-15", "10:00"))
     );
     assert_eq!(remembered(&actions, "visit_last").as_deref(), Some("13"));
@@ -197,7 +195,7 @@ fn a_december_delivery_gets_next_years_december_call() {
         bj("2026-12-10", "11:00"),
     );
     assert_eq!(
-        callbacks(&actions)[1],
+        scheduled(&actions)[1],
         ("december-2027".to_string(), bj("2027-12-01", "10:00"))
     );
 }
@@ -222,7 +220,7 @@ fn an_attempted_visit_is_kept_and_chains_the_next() {
     );
     assert!(actions.contains(&Action::MeetDeadline("visit-3".into())));
     assert_eq!(
-        callbacks(&actions),
+        scheduled(&actions),
         [("visit-4".to_string(), bj("2026-05-31", "10:00"))]
     );
     assert_eq!(remembered(&actions, "visit_last").as_deref(), Some("4"));
@@ -236,7 +234,7 @@ fn the_twelfth_monthly_visit_chains_the_first_quarterly_one() {
         bj("2027-01-31", "10:30"),
     );
     assert_eq!(
-        callbacks(&actions),
+        scheduled(&actions),
         [("visit-13".to_string(), bj("2027-04-30", "10:00"))]
     );
 }
@@ -248,7 +246,7 @@ fn an_attempt_without_an_id_applies_to_the_pending_visit() {
         attempt("", "satisfied"),
         bj("2026-06-30", "10:30"),
     );
-    assert_eq!(callbacks(&actions)[0].0, "visit-6");
+    assert_eq!(scheduled(&actions)[0].0, "visit-6");
 }
 
 #[test]
@@ -262,14 +260,14 @@ fn unanswered_visits_are_retried_then_given_up_and_chained() {
         first.contains(&Action::MeetDeadline("visit-4".into())),
         "an unanswered call is still an attempt"
     );
-    assert!(callbacks(&first).is_empty());
+    assert!(scheduled(&first).is_empty());
     let third = gps().on(
         &served(4, 3, Some("no_answer")),
         attempt("visit-4", "no_answer"),
         bj("2026-06-01", "15:00"),
     );
     assert!(third.contains(&Action::CancelCallback("visit-4".into())));
-    assert_eq!(callbacks(&third)[0].0, "visit-5");
+    assert_eq!(scheduled(&third)[0].0, "visit-5");
 }
 
 #[test]
@@ -282,7 +280,7 @@ fn an_unsatisfied_visit_is_passed_to_the_manager() {
     assert!(actions.iter().any(
         |a| matches!(a, Action::Notify(n) if n.to == "gps-manager" && n.text.contains("回访不满意"))
     ));
-    assert_eq!(callbacks(&actions)[0].0, "visit-3");
+    assert_eq!(scheduled(&actions)[0].0, "visit-3");
 }
 
 #[test]
@@ -330,7 +328,7 @@ fn the_december_call_must_be_made_in_december_and_chains_yearly() {
     );
     assert!(actions.contains(&Action::MeetDeadline("december-call-2026".into())));
     assert_eq!(
-        callbacks(&actions),
+        scheduled(&actions),
         [("december-2027".to_string(), bj("2027-12-01", "10:00"))]
     );
 }
@@ -347,7 +345,7 @@ fn a_missed_december_call_is_penalized_and_next_year_scheduled() {
     );
     assert_eq!(penalties(&actions), [("GPS-DECEMBER-CALL".to_string(), 2)]);
     assert!(actions.contains(&Action::CancelCallback("december-2026".into())));
-    assert_eq!(callbacks(&actions)[0].0, "december-2027");
+    assert_eq!(scheduled(&actions)[0].0, "december-2027");
 }
 
 #[test]
@@ -365,7 +363,7 @@ fn when_service_ends_the_visits_stop() {
         c
     };
     assert!(
-        callbacks(&gps().on(
+        scheduled(&gps().on(
             &ended,
             attempt("visit-7", "satisfied"),
             bj("2026-08-31", "10:00")

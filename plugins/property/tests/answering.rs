@@ -150,7 +150,7 @@ fn a_call_nobody_answered_is_called_back() {
     c.ended_at = Some(at(30));
     let actions = plugin().on(&c, Event::Ended(None), at(30));
     assert_eq!(cancelled(&actions), ["answer"]);
-    let cbs = callbacks(&actions);
+    let cbs = scheduled(&actions);
     assert_eq!((cbs[0].0.as_str(), cbs[0].1), ("missed-call", 600));
     assert!(
         deadlines(&actions).is_empty(),
@@ -169,14 +169,14 @@ fn the_first_words_must_be_the_standard_greeting() {
         remembered(&good),
         [("greeted".to_string(), "1".to_string())]
     );
-    assert!(recorded(&good).is_empty());
+    assert!(violations(&good).is_empty());
     let bad = plugin().on(&call("complaint"), say("喂,什么事?"), at(9));
     assert_eq!(
-        recorded(&bad),
+        violations(&bad),
         [("a1".to_string(), "PM-2.b".to_string(), 1)]
     );
     let bad = plugin().on(&call("repair"), say("喂?"), at(9));
-    assert_eq!(recorded(&bad)[0].1, "PM-5.b");
+    assert_eq!(violations(&bad)[0].1, "PM-5.b");
 }
 
 #[test]

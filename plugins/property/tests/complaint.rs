@@ -57,7 +57,7 @@ fn telling_the_owner_and_checking_meet_their_limits() {
     let c = hung_up("complaint");
     assert!(
         met(&plugin().on(&c, Event::CustomerNotified("a1".into()), at(0)))
-            .contains(&"notify-owner".to_string())
+            .contains(&"notify-owner")
     );
     let reply = Event::DepartmentReplied(DepartmentReplied {
         from: "工程部".into(),
@@ -109,7 +109,7 @@ fn resolving_schedules_the_return_visit_within_24_hours() {
         }),
         at(3 * HOUR),
     );
-    let cbs = callbacks(&actions);
+    let cbs = scheduled(&actions);
     assert_eq!((cbs[0].0.as_str(), cbs[0].1), ("visit-1", 2 * HOUR));
     assert!(cbs[0].2.contains("满意"));
     assert_eq!(deadline_after(&actions, "return-visit"), Some(24 * HOUR));

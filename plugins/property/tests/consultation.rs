@@ -18,7 +18,7 @@ fn answered_on_the_spot_is_resolved_with_the_closing_and_no_chain() {
     assert_eq!(scene_names(&actions), ["closing"]);
     assert!(script_text(&actions, "closing").starts_with("请问还有其他需求吗"));
     assert!(
-        callbacks(&actions).is_empty(),
+        scheduled(&actions).is_empty(),
         "no return visit for a consultation"
     );
     c.ended_at = Some(at(3 * MIN));
@@ -104,7 +104,7 @@ fn the_centre_answer_is_relayed_within_three_hours() {
         text: "水电费由水务集团和供电局直接收取".into(),
     });
     let actions = plugin().on(&c, reply, at(5 * HOUR));
-    assert!(met(&actions).contains(&"centre-reply".to_string()));
+    assert!(met(&actions).contains(&"centre-reply"));
     assert_eq!(deadline_after(&actions, "relay-answer"), Some(3 * HOUR));
     let text = script_text(&actions, "answer-result");
     assert!(

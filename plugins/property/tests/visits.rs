@@ -12,7 +12,7 @@ fn nobody_answering_is_tried_again_later() {
         "the visit was made in time"
     );
     assert_eq!(cancelled(&actions), ["visit-1"]);
-    let cbs = callbacks(&actions);
+    let cbs = scheduled(&actions);
     assert_eq!((cbs[0].0.as_str(), cbs[0].1), ("visit-1-retry", 2 * HOUR));
     assert!(script_text(&actions, "no-answer").contains("2小时后再打电话过来"));
     assert!(rewards(&actions).is_empty() && penalties(&actions).is_empty());
@@ -33,13 +33,13 @@ fn after_the_last_try_the_supervisor_takes_over() {
         });
     }
     let actions = plugin().on(&c, attempt("visit-1-retry-2", "no_answer"), at(9 * HOUR));
-    assert!(callbacks(&actions).is_empty());
+    assert!(scheduled(&actions).is_empty());
     assert_eq!(escalations(&actions).len(), 1);
     // With one more attempt allowed, it is tried again instead.
     let h =
         Harness::<Property>::with_params(vec![("visit_attempts", ParamValue::Integer(4))]).unwrap();
     assert_eq!(
-        callbacks(&h.on(&c, attempt("visit-1-retry-2", "no_answer"), at(9 * HOUR)))[0].0,
+        scheduled(&h.on(&c, attempt("visit-1-retry-2", "no_answer"), at(9 * HOUR)))[0].0,
         "visit-1-retry-3"
     );
 }
@@ -53,7 +53,7 @@ fn a_satisfied_owner_rewards_the_agent_and_books_the_second_visit() {
         rewards(&actions),
         [("a1".to_string(), "PM-3.c".to_string(), 2)]
     );
-    let cbs = callbacks(&actions);
+    let cbs = scheduled(&actions);
     assert_eq!((cbs[0].0.as_str(), cbs[0].1), ("visit-2", 3 * 24 * HOUR));
     assert_eq!(
         script_text(&actions, "next-visit"),
@@ -75,8 +75,8 @@ fn the_second_visit_books_the_third_and_the_third_ends_the_cadence() {
     });
     let actions = plugin().on(&c, attempt("visit-2", "reached"), at(4 * 24 * HOUR));
     assert!(rewards(&actions).is_empty(), "reached is not satisfied");
-    assert_eq!(callbacks(&actions)[0].0, "visit-3");
-    assert_eq!(callbacks(&actions)[0].1, 7 * 24 * HOUR);
+    assert_eq!(scheduled(&actions)[0].0, "visit-3");
+    assert_eq!(scheduled(&actions)[0].1, 7 * 24 * HOUR);
     c.callbacks.push(CallbackInfo {
         id: "visit-3".into(),
         due: at(0),
@@ -86,7 +86,7 @@ fn the_second_visit_books_the_third_and_the_third_ends_the_cadence() {
         last_outcome: Some("satisfied".into()),
     });
     let actions = plugin().on(&c, attempt("visit-3", "satisfied"), at(12 * 24 * HOUR));
-    assert!(callbacks(&actions).is_empty());
+    assert!(scheduled(&actions).is_empty());
     assert_eq!(rewards(&actions).len(), 1);
     assert_eq!(scene_names(&actions), ["closing"]);
 }
@@ -99,7 +99,7 @@ fn one_visit_only_when_configured() {
         attempt("visit-1", "satisfied"),
         at(0),
     );
-    assert!(callbacks(&actions).is_empty());
+    assert!(scheduled(&actions).is_empty());
 }
 
 #[test]
@@ -109,7 +109,7 @@ fn an_unsatisfied_owner_is_relayed_within_the_hour_and_followed_up() {
     assert_eq!(met(&actions), ["return-visit"]);
     assert_eq!(deadline_after(&actions, "relay-problem"), Some(HOUR));
     assert_eq!(deadline_after(&actions, "follow-up"), Some(24 * HOUR));
-    assert_eq!(callbacks(&actions)[0].0, "follow-up");
+    assert_eq!(scheduled(&actions)[0].0, "follow-up");
     assert!(escalations(&actions).is_empty());
     assert!(rewards(&actions).is_empty());
 }
@@ -142,11 +142,11 @@ fn the_follow_up_meets_its_limit_and_unsatisfied_again_escalates() {
     let actions = plugin().on(&c, attempt("follow-up", "unsatisfied"), at(20 * HOUR));
     assert_eq!(met(&actions), ["follow-up"]);
     assert_eq!(escalations(&actions).len(), 1);
-    assert_eq!(callbacks(&actions)[0].0, "follow-up-2");
+    assert_eq!(scheduled(&actions)[0].0, "follow-up-2");
     let c = visited("complaint", "follow-up", "satisfied");
     let actions = plugin().on(&c, attempt("follow-up", "satisfied"), at(20 * HOUR));
     assert_eq!(
-        callbacks(&actions)[0].0,
+        scheduled(&actions)[0].0,
         "visit-2",
         "the cadence goes on once solved"
     );

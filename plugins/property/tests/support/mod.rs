@@ -14,23 +14,25 @@ pub fn plugin() -> Harness<Property> {
 
 /// A phone contact of `category`, answered by a1 at 8 s, owner 王先生 of 5栋1203.
 pub fn call(category: &str) -> Contact {
-    let mut c = contact()
+    calling(category).build()
+}
+
+fn calling(category: &str) -> ContactBuilder {
+    contact()
         .category(category)
         .state(State::InProgress)
         .agent("a1")
         .field("gender", "男")
         .field("room", "5栋1203")
-        .build();
-    c.answered_at = Some(at(8));
-    c
+        .answered_at(at(8))
 }
 
 /// The same contact after the owner hung up with the matter open.
 pub fn hung_up(category: &str) -> Contact {
-    let mut c = call(category);
-    c.state = State::Pending;
-    c.ended_at = Some(at(5 * MIN));
-    c
+    calling(category)
+        .state(State::Pending)
+        .ended_at(at(5 * MIN))
+        .build()
 }
 
 pub fn with_memory(mut c: Contact, key: &str, value: &str) -> Contact {
@@ -49,23 +51,18 @@ pub fn with_deadline(mut c: Contact, name: &str, status: DeadlineStatus) -> Cont
 
 /// A resolved contact with callback `id` just attempted with `outcome`.
 pub fn visited(category: &str, id: &str, outcome: &str) -> Contact {
-    let mut c = call(category);
-    c.state = State::Resolved;
-    c.ended_at = Some(at(5 * MIN));
-    c.resolved_at = Some(at(HOUR));
-    c.callbacks.push(CallbackInfo {
-        id: id.into(),
-        due: at(3 * HOUR),
-        purpose: "回访".into(),
-        attempts: 1,
-        status: if outcome == "no_answer" {
-            CallbackStatus::Pending
-        } else {
-            CallbackStatus::Done
-        },
-        last_outcome: Some(outcome.into()),
-    });
-    c
+    let status = if outcome == "no_answer" {
+        CallbackStatus::Pending
+    } else {
+        CallbackStatus::Done
+    };
+    calling(category)
+        .state(State::Resolved)
+        .ended_at(at(5 * MIN))
+        .resolved_at(at(HOUR))
+        .callback(id, at(3 * HOUR), "回访")
+        .callback_attempted(id, 1, Some(outcome), status)
+        .build()
 }
 
 pub fn attempt(id: &str, outcome: &str) -> Event {
@@ -94,55 +91,22 @@ pub fn deadlines(actions: &[Action]) -> Vec<(String, i64)> {
         .collect()
 }
 
+/// How long after, in seconds of natural time, the deadline `name` was set.
 pub fn deadline_after(actions: &[Action], name: &str) -> Option<i64> {
-    deadlines(actions)
+    deadline(actions, name).map(|d| d.after.natural_millis() / 1000)
+}
+
+/// Callbacks scheduled, as (id, seconds from now, purpose); a callback at a
+/// fixed time gives that time in seconds.
+pub fn scheduled(actions: &[Action]) -> Vec<(String, i64, String)> {
+    callbacks(actions)
         .into_iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, s)| s)
-}
-
-pub fn met(actions: &[Action]) -> Vec<String> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::MeetDeadline(n) => Some(n.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-pub fn cancelled(actions: &[Action]) -> Vec<String> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::CancelDeadline(n) | Action::CancelCallback(n) => Some(n.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Callbacks scheduled, as (id, seconds from now, purpose).
-pub fn callbacks(actions: &[Action]) -> Vec<(String, i64, String)> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::ScheduleCallback(cb) => match cb.due {
-                CallbackDue::After(s) => {
-                    Some((cb.id.clone(), s.natural_millis() / 1000, cb.purpose.clone()))
-                }
-                CallbackDue::At(t) => Some((cb.id.clone(), t / 1000, cb.purpose.clone())),
-            },
-            _ => None,
-        })
-        .collect()
-}
-
-pub fn rewards(actions: &[Action]) -> Vec<(String, String, u32)> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::Reward(p) => Some((p.agent.clone(), p.rule.clone(), p.points)),
-            _ => None,
+        .map(|cb| {
+            let seconds = match cb.due {
+                CallbackDue::After(s) => s.natural_millis() / 1000,
+                CallbackDue::At(t) => t / 1000,
+            };
+            (cb.id, seconds, cb.purpose)
         })
         .collect()
 }
@@ -157,55 +121,11 @@ pub fn penalized_agents(actions: &[Action]) -> Vec<String> {
         .collect()
 }
 
-pub fn escalations(actions: &[Action]) -> Vec<(String, String)> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::Escalate(e) => Some((e.level.clone(), e.to.clone())),
-            _ => None,
-        })
-        .collect()
-}
-
-pub fn notices(actions: &[Action]) -> Vec<(String, String)> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::Notify(n) => Some((n.to.clone(), n.text.clone())),
-            _ => None,
-        })
-        .collect()
-}
-
-pub fn recorded(actions: &[Action]) -> Vec<(String, String, u32)> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::RecordViolation(v) => Some((
-                v.agent.clone(),
-                v.violation.rule.clone(),
-                v.violation.points,
-            )),
-            _ => None,
-        })
-        .collect()
-}
-
 pub fn remembered(actions: &[Action]) -> Vec<(String, String)> {
     actions
         .iter()
         .filter_map(|a| match a {
             Action::Remember((k, v)) => Some((k.clone(), v.clone())),
-            _ => None,
-        })
-        .collect()
-}
-
-pub fn requirements(actions: &[Action]) -> Vec<(String, Vec<String>, String)> {
-    actions
-        .iter()
-        .filter_map(|a| match a {
-            Action::RequireFields(r) => Some((r.before.clone(), r.fields.clone(), r.rule.clone())),
             _ => None,
         })
         .collect()
