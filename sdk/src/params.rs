@@ -44,9 +44,9 @@ impl Params {
             })?;
             if kind_of(value) != spec.kind {
                 return Err(format!(
-                    "parameter `{key}` must be a {}, not a {}",
-                    kind_name(spec.kind),
-                    kind_name(kind_of(value))
+                    "parameter `{key}` must be {}, not {}",
+                    with_article(kind_name(spec.kind)),
+                    with_article(kind_name(kind_of(value)))
                 ));
             }
         }
@@ -67,7 +67,7 @@ impl Params {
 
     fn typed<T>(&self, key: &str, kind: ParamKind, pick: impl Fn(&ParamValue) -> Option<T>) -> Result<T, String> {
         let value = self.get(key).ok_or_else(|| format!("parameter `{key}` is not in the manifest"))?;
-        pick(value).ok_or_else(|| format!("parameter `{key}` must be a {}", kind_name(kind)))
+        pick(value).ok_or_else(|| format!("parameter `{key}` must be {}", with_article(kind_name(kind))))
     }
 
     /// A text parameter.
@@ -107,6 +107,11 @@ impl Params {
             _ => None,
         })
     }
+}
+
+fn with_article(kind: &str) -> String {
+    let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{article} {kind}")
 }
 
 /// A text parameter for the manifest.

@@ -116,7 +116,8 @@ impl Phrasebook {
         self.rules
             .iter()
             .filter_map(|rule| {
-                let (start, end) = rule.phrases.iter().find_map(|p| p.find(&normalized))?;
+                // Report what the agent wrote first, not the rule's first phrase.
+                let (start, end) = rule.phrases.iter().filter_map(|p| p.find(&normalized)).min_by_key(|(start, _)| *start)?;
                 let excerpt = excerpt(text, origin[start], origin[end - 1]);
                 Some(Violation {
                     rule: rule.rule.clone(),
@@ -184,6 +185,7 @@ mod tests {
         assert!(book.check("设备死机了,我帮您远程处理").is_empty());
         assert!(book.check("生死攸关").is_empty());
         assert_eq!(book.check("你去死吧")[0].excerpt, "死");
+        assert_eq!(book.check("活该,你活该")[0].excerpt, "活该", "the earliest match in the text is reported");
     }
 
     #[test]

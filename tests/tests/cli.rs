@@ -98,7 +98,7 @@ fn calendar_due_crosses_a_make_up_saturday() {
 
 #[test]
 fn simulate_is_byte_identical_across_runs() {
-    let scenario = "tests/scenarios/property/complaint-kept.jsonl";
+    let scenario = "tests/scenarios/property/complaint_kept.jsonl";
     let (a, first, stderr) = run(sopline().args(["simulate", "--rules", "rules", "--scenario", scenario]));
     assert!(a.status.success(), "{stderr}");
     let (_, second, _) = run(sopline().args(["simulate", "--rules", "rules", "--scenario", scenario]));

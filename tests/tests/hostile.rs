@@ -145,7 +145,7 @@ fn configure_rejection_names_the_plugin_and_the_key() {
     let err = plugin.instantiate(vec![("colour".into(), wit::ParamValue::Flag(true))]).unwrap_err();
     assert!(err.to_string().contains("unknown parameter `colour`"), "{err}");
     let err = plugin.instantiate(vec![("points".into(), wit::ParamValue::Text("3".into()))]).unwrap_err();
-    assert!(err.to_string().contains("parameter `points` must be a integer"), "{err}");
+    assert!(err.to_string().contains("parameter `points` must be an integer"), "{err}");
 
     plugin.instantiate(vec![("mode".into(), wit::ParamValue::Text("calm".into()))]).expect("other modes are accepted");
 }
