@@ -10,7 +10,7 @@
 //! what went wrong.
 
 mod actions;
-mod convert;
+pub mod convert;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
