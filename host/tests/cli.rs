@@ -8,12 +8,9 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
-/// The binary cargo built next to this test (`cargo test --workspace` builds it).
+/// The binary, as cargo built it for these tests; plugins built from source by `tests/build.rs`.
 fn sopline() -> Command {
-    let exe = std::env::current_exe().unwrap();
-    let bin = exe.parent().and_then(Path::parent).unwrap().join("sopline");
-    assert!(bin.exists(), "{} is missing: build the workspace (cargo build -p sopline)", bin.display());
-    let mut cmd = Command::new(bin);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sopline"));
     cmd.current_dir(workspace()).env("SOPLINE_PLUGINS", sopline_tests::PLUGIN_DIR);
     cmd
 }
