@@ -54,8 +54,9 @@ pub enum Timer {
 pub struct Engine {
     departments: BTreeMap<String, Department>,
     calendars: BTreeMap<String, Arc<Calendar>>,
-    /// One live instance per (department, plugin version), reused for every event.
-    instances: HashMap<(String, PluginRef), PluginInstance>,
+    /// One live instance per (department, plugin version), reused for every
+    /// event; keyed by department so a lookup allocates nothing.
+    instances: HashMap<String, Vec<(PluginRef, PluginInstance)>>,
 }
 
 impl Engine {
@@ -168,8 +169,9 @@ impl Engine {
             }
         };
         let mut bodies = vec![first];
-        bodies.extend(self.run_plugin(contact, "deadline-passed", due, |instance, snapshot| {
-            instance.on_event(snapshot, &event, due.as_millisecond())
+        let snapshot = convert::contact(contact);
+        bodies.extend(self.run_plugin(contact, "deadline-passed", due, |instance| {
+            instance.on_event(&snapshot, &event, due.as_millisecond())
         }));
         self.stamp(contact, due, bodies)
     }
@@ -189,9 +191,9 @@ impl Engine {
     /// The plugin's part of an event: utterance checks, then its decision.
     fn decide(&mut self, contact: &mut Contact, event: &Event, callback: Option<&str>, at: Timestamp) -> Vec<Body> {
         let mut bodies = Vec::new();
+        let snapshot = convert::contact(contact);
         if let Event::Message { from: Speaker::Agent, agent, text } = event {
             let agent = agent.clone().unwrap_or_default();
-            let snapshot = convert::contact(contact);
             match self.instance(contact).and_then(|i| i.check_utterance(&snapshot, wit::Speaker::Agent, text).map_err(|e| e.to_string())) {
                 Ok(violations) => {
                     for v in violations {
@@ -203,20 +205,21 @@ impl Engine {
         }
         let wit_event = convert::event(event, callback);
         let now = at.as_millisecond();
-        bodies.extend(self.run_plugin(contact, event.kind(), at, |instance, snapshot| instance.on_event(snapshot, &wit_event, now)));
+        bodies.extend(self.run_plugin(contact, event.kind(), at, |instance| {
+            instance.on_event(&snapshot, &wit_event, now)
+        }));
         bodies
     }
 
-    /// Calls the plugin with the contact's snapshot and applies its actions.
+    /// Calls the plugin through `call` and applies the actions it returns.
     fn run_plugin(
         &mut self,
         contact: &mut Contact,
         kind: &str,
         at: Timestamp,
-        call: impl FnOnce(&mut PluginInstance, &wit::Contact) -> Result<Vec<wit::Action>, crate::plugin::PluginError>,
+        call: impl FnOnce(&mut PluginInstance) -> Result<Vec<wit::Action>, crate::plugin::PluginError>,
     ) -> Vec<Body> {
-        let snapshot = convert::contact(contact);
-        let decided = self.instance(contact).and_then(|i| call(i, &snapshot).map_err(|e| e.to_string()));
+        let decided = self.instance(contact).and_then(|i| call(i).map_err(|e| e.to_string()));
         let result = decided.and_then(|actions| {
             let department = &self.departments[&contact.department];
             let cx = actions::Context { now: at, calendar: &department.calendar, calendars: &self.calendars };
@@ -232,8 +235,8 @@ impl Engine {
 
     /// The live instance for a contact's department and pinned plugin version.
     fn instance(&mut self, contact: &Contact) -> Result<&mut PluginInstance, String> {
-        let key = (contact.department.clone(), contact.plugin.clone());
-        if !self.instances.contains_key(&key) {
+        let live = self.instances.get(contact.department.as_str());
+        if !live.is_some_and(|v| v.iter().any(|(p, _)| *p == contact.plugin)) {
             let department = self
                 .departments
                 .get(&contact.department)
@@ -245,9 +248,10 @@ impl Engine {
                 ));
             }
             let instance = department.plugin.instantiate(department.params.clone()).map_err(|e| e.to_string())?;
-            self.instances.insert(key.clone(), instance);
+            self.instances.entry(contact.department.clone()).or_default().push((contact.plugin.clone(), instance));
         }
-        Ok(self.instances.get_mut(&key).expect("inserted above"))
+        let live = self.instances.get_mut(contact.department.as_str()).expect("inserted above");
+        Ok(live.iter_mut().find(|(p, _)| *p == contact.plugin).map(|(_, i)| i).expect("inserted above"))
     }
 
     fn zone(&self, contact: &Contact) -> jiff::tz::TimeZone {
