@@ -131,18 +131,25 @@ impl Phrasebook {
     }
 }
 
-/// The original text from the char at byte `first` to the char at byte `last`, inclusive.
-fn excerpt(text: &str, first: usize, last: usize) -> String {
+/// The original text from the char at byte `first` to the char at byte
+/// `last`, inclusive: how a match is quoted back to the agent.
+pub fn excerpt(text: &str, first: usize, last: usize) -> String {
     let end = last + text[last..].chars().next().map_or(0, char::len_utf8);
     text[first..end].to_string()
 }
 
-fn normalize_char(c: char) -> Option<char> {
-    let c = match c as u32 {
+/// Full-width ASCII forms (Ａ, １, ！) to their half-width letters, and the
+/// ideographic space to a space, so agents' input methods do not hide a phrase.
+pub fn fold_width(c: char) -> char {
+    match c as u32 {
         0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         0x3000 => ' ',
         _ => c,
-    };
+    }
+}
+
+fn normalize_char(c: char) -> Option<char> {
+    let c = fold_width(c);
     if c.is_whitespace() || c.is_ascii_punctuation() || is_cjk_punctuation(c) {
         return None;
     }

@@ -93,13 +93,7 @@ pub fn sentences(text: &str) -> Vec<Sentence<'_>> {
 }
 
 /// Full-width ASCII to half-width; the ideographic space to a space.
-pub fn normalize(c: char) -> char {
-    match c as u32 {
-        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        0x3000 => ' ',
-        _ => c,
-    }
-}
+pub use sopline_sdk::phrase::fold_width as normalize;
 
 const CN_DIGITS: &str = "零〇一二两三四五六七八九十百千万亿";
 

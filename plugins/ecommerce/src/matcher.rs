@@ -162,7 +162,7 @@ impl Pattern {
                     start = first + 1;
                     continue;
                 }
-                let excerpt = slice(text, clause[first].1, clause[last - 1].1);
+                let excerpt = sopline_sdk::phrase::excerpt(text, clause[first].1, clause[last - 1].1);
                 let texts = parts
                     .iter()
                     .map(|(a, b)| chars[*a..*b].iter().collect())
@@ -237,19 +237,9 @@ fn contains(hay: &[char], needle: &[char]) -> bool {
     !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
 }
 
-/// The original text from the char at byte `first` to the char at byte `last`, inclusive.
-fn slice(text: &str, first: usize, last: usize) -> String {
-    let end = last + text[last..].chars().next().map_or(0, char::len_utf8);
-    text[first..end].to_string()
-}
-
 /// Folds full-width forms to ASCII and lower-cases; `None` for what matching ignores.
 fn normalize_char(c: char) -> Option<char> {
-    let c = match c as u32 {
-        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        0x3000 => ' ',
-        _ => c,
-    };
+    let c = sopline_sdk::phrase::fold_width(c);
     if c.is_whitespace()
         || matches!(
             c,

@@ -106,10 +106,7 @@ fn free_after_warranty(
 fn normalize(text: &str) -> (Vec<char>, Vec<usize>) {
     text.char_indices()
         .filter_map(|(i, c)| {
-            let c = match c as u32 {
-                0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-                _ => c,
-            };
+            let c = sopline_sdk::phrase::fold_width(c);
             c.is_alphanumeric().then(|| (c.to_ascii_lowercase(), i))
         })
         .unzip()
@@ -131,10 +128,7 @@ fn contains(hay: &[char], needle: &str) -> bool {
 }
 
 fn excerpt(text: &str, origin: &[usize], start: usize, end: usize) -> String {
-    let first = origin[start];
-    let last = origin[end - 1];
-    let stop = last + text[last..].chars().next().map_or(0, char::len_utf8);
-    text[first..stop].to_string()
+    sopline_sdk::phrase::excerpt(text, origin[start], origin[end - 1])
 }
 
 const TIME_WORDS: &[&str] = &[
