@@ -25,7 +25,7 @@ fn host_contact(now: Timestamp) -> Contact {
         customer: Customer { id: "owner-7".into(), name: "王小明".into(), phone: "13800000000".into(), ..Default::default() },
         fields: [("room".to_string(), "5栋1203".to_string())].into(),
     };
-    let plugin = PluginRef { id: "property".into(), version: "0.1.0".into() };
+    let plugin = PluginRef { id: "property".into(), version: "0.1.0".into(), binding: 1 };
     let mut c = Contact::open("c1".into(), &opened, plugin, now);
     c.record(&Event::Answered { agent: "a1".into(), rings: Some(2) }, State::InProgress, now);
     c.record(&Event::Ended { agent: Some("a1".into()) }, State::Pending, now);

@@ -9,11 +9,20 @@ use serde::{Deserialize, Serialize};
 use crate::event::{CallbackOutcome, Channel, Customer, Event, Opened, Severity};
 use crate::lifecycle::State;
 
-/// The plugin version a contact is pinned to for its whole life.
+/// The plugin version a contact is pinned to for its whole life, and the
+/// department binding (revision) it came with: a later swap of the plugin or
+/// its parameters does not change the SOP of a contact already open.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PluginRef {
     pub id: String,
     pub version: String,
+    /// The department's binding revision (1 for the rules as first loaded).
+    #[serde(default = "first_binding")]
+    pub binding: u32,
+}
+
+fn first_binding() -> u32 {
+    1
 }
 
 impl std::fmt::Display for PluginRef {

@@ -19,6 +19,7 @@
 //! - [`rules`]: departments and calendars from TOML, bound to plugins.
 //! - [`simulate`]: the engine on a virtual clock.
 //! - [`diagnostic`]: errors located at file:line:col.
+//! - [`server`]: `sopline serve`: storage, scheduler, HTTP API, several nodes.
 //! - `cli`: the `sopline` command line.
 pub mod calendar;
 pub mod cli;
@@ -30,6 +31,7 @@ pub mod lifecycle;
 pub mod outcome;
 pub mod plugin;
 pub mod rules;
+pub mod server;
 pub mod simulate;
 
 use std::path::Path;

@@ -3,6 +3,7 @@
 mod calendar;
 mod plugin;
 mod rules;
+mod server;
 mod simulate;
 
 use std::path::PathBuf;
@@ -15,6 +16,15 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Log lines as text or JSON (on stderr; level from SOPLINE_LOG, e.g. `debug`).
+    #[arg(long, global = true, value_enum, default_value = "text")]
+    log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 /// Where compiled plugins are looked up.
@@ -38,16 +48,31 @@ enum Command {
     /// Business-time sums on a calendar.
     #[command(subcommand)]
     Calendar(calendar::Command),
+    /// Run the server (SQLite by default; PostgreSQL for several nodes).
+    Serve(server::ServeArgs),
+    /// The server on a fresh SQLite file with the four plugins, users and sample contacts.
+    Demo(server::DemoArgs),
+    /// Manage users.
+    #[command(subcommand)]
+    User(server::UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(server::TokenCommand),
 }
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    init_logging();
+    let serving = matches!(cli.command, Command::Serve(_) | Command::Demo(_));
+    init_logging(cli.log_format == LogFormat::Json, if serving { "info,sqlx=warn" } else { "warn" });
     let result = match cli.command {
         Command::Simulate(args) => simulate::run(args),
         Command::Plugin(cmd) => plugin::run(cmd),
         Command::Rules(cmd) => rules::run(cmd),
         Command::Calendar(cmd) => calendar::run(cmd),
+        Command::Serve(args) => server::serve(args),
+        Command::Demo(args) => server::demo(args),
+        Command::User(cmd) => server::user(cmd),
+        Command::Token(cmd) => server::token(cmd),
     };
     match result {
         Ok(code) => code,
@@ -58,8 +83,9 @@ pub fn run() -> ExitCode {
     }
 }
 
-fn init_logging() {
+fn init_logging(json: bool, default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("SOPLINE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let fmt = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json { fmt.json().init() } else { fmt.init() }
 }

@@ -28,19 +28,26 @@ use crate::plugin::{wit, LoadedPlugin, PluginInstance};
 pub const COMMON_CATEGORIES: &[&str] =
     &["consultation", "complaint", "repair", "feedback", "after_sales", "installation"];
 
-/// A department as the rules bind it.
+/// A department as the rules bind it: one revision of its binding.
+#[derive(Clone)]
 pub struct Department {
     pub id: String,
     pub name: String,
     pub calendar: Arc<Calendar>,
     pub plugin: Arc<LoadedPlugin>,
     pub params: Vec<(String, wit::ParamValue)>,
+    /// Counts the department's bindings: 1 for the first, one more per swap.
+    pub revision: u32,
 }
 
 impl Department {
-    /// The plugin version new contacts of this department are pinned to.
+    /// The plugin version and binding new contacts of this department are pinned to.
     pub fn plugin_ref(&self) -> PluginRef {
-        PluginRef { id: self.plugin.manifest.id.clone(), version: self.plugin.manifest.version.clone() }
+        PluginRef {
+            id: self.plugin.manifest.id.clone(),
+            version: self.plugin.manifest.version.clone(),
+            binding: self.revision,
+        }
     }
 }
 
@@ -52,7 +59,10 @@ pub enum Timer {
 }
 
 pub struct Engine {
+    /// Each department's current binding: what new contacts get.
     departments: BTreeMap<String, Department>,
+    /// Earlier bindings, kept while contacts opened under them are still open.
+    retired: HashMap<(String, u32), Department>,
     calendars: BTreeMap<String, Arc<Calendar>>,
     /// One live instance per (department, plugin version), reused for every
     /// event; keyed by department so a lookup allocates nothing.
@@ -62,7 +72,49 @@ pub struct Engine {
 impl Engine {
     pub fn new(departments: Vec<Department>, calendars: BTreeMap<String, Arc<Calendar>>) -> Engine {
         let departments = departments.into_iter().map(|d| (d.id.clone(), d)).collect();
-        Engine { departments, calendars, instances: HashMap::new() }
+        Engine { departments, retired: HashMap::new(), calendars, instances: HashMap::new() }
+    }
+
+    /// Makes `department` the current binding of its department, at once:
+    /// the next contact opened gets it. Contacts already open keep the
+    /// binding they were opened with (see [`Engine::retain`]).
+    pub fn rebind(&mut self, department: Department) {
+        if let Some(old) = self.departments.insert(department.id.clone(), department) {
+            self.retired.insert((old.id.clone(), old.revision), old);
+        }
+    }
+
+    /// Keeps an earlier binding loaded for the contacts pinned to it (after
+    /// a restart, the server loads those its open contacts use).
+    pub fn retain(&mut self, department: Department) {
+        let current = self.departments.get(&department.id).map(|d| d.revision);
+        if current != Some(department.revision) {
+            self.retired.insert((department.id.clone(), department.revision), department);
+        }
+    }
+
+    /// Whether the binding a contact is pinned to is loaded.
+    pub fn has_binding(&self, department: &str, revision: u32) -> bool {
+        self.departments.get(department).is_some_and(|d| d.revision == revision)
+            || self.retired.contains_key(&(department.to_string(), revision))
+    }
+
+    /// The binding a contact was opened under.
+    pub fn binding_of(&self, contact: &Contact) -> Option<&Department> {
+        match self.departments.get(&contact.department) {
+            Some(d) if d.revision == contact.plugin.binding => Some(d),
+            _ => self.retired.get(&(contact.department.clone(), contact.plugin.binding)),
+        }
+    }
+
+    /// Moves a contact to its department's current binding (an administrator's explicit migration).
+    pub fn migrate(&self, contact: &mut Contact) -> Result<(), String> {
+        let department = self
+            .departments
+            .get(&contact.department)
+            .ok_or_else(|| format!("department `{}` is not bound", contact.department))?;
+        contact.plugin = department.plugin_ref();
+        Ok(())
     }
 
     pub fn department(&self, id: &str) -> Option<&Department> {
@@ -221,8 +273,11 @@ impl Engine {
     ) -> Vec<Body> {
         let decided = self.instance(contact).and_then(|i| call(i).map_err(|e| e.to_string()));
         let result = decided.and_then(|actions| {
-            let department = &self.departments[&contact.department];
-            let cx = actions::Context { now: at, calendar: &department.calendar, calendars: &self.calendars };
+            let calendar = match self.binding_of(contact) {
+                Some(binding) => &binding.calendar,
+                None => &self.departments[&contact.department].calendar,
+            };
+            let cx = actions::Context { now: at, calendar, calendars: &self.calendars };
             actions::apply(contact, actions, &cx)
         });
         result.unwrap_or_else(|error| vec![self.failure(contact, kind, error)])
@@ -237,16 +292,12 @@ impl Engine {
     fn instance(&mut self, contact: &Contact) -> Result<&mut PluginInstance, String> {
         let live = self.instances.get(contact.department.as_str());
         if !live.is_some_and(|v| v.iter().any(|(p, _)| *p == contact.plugin)) {
-            let department = self
-                .departments
-                .get(&contact.department)
-                .ok_or_else(|| format!("department `{}` is no longer bound", contact.department))?;
-            if department.plugin_ref() != contact.plugin {
-                return Err(format!(
-                    "contact {} is pinned to {}, which department {} no longer has loaded",
-                    contact.id, contact.plugin, department.id
-                ));
-            }
+            let department = self.binding_of(contact).ok_or_else(|| {
+                format!(
+                    "contact {} is pinned to {} (binding {} of department {}), which is not loaded",
+                    contact.id, contact.plugin, contact.plugin.binding, contact.department
+                )
+            })?;
             let instance = department.plugin.instantiate(department.params.clone()).map_err(|e| e.to_string())?;
             self.instances.entry(contact.department.clone()).or_default().push((contact.plugin.clone(), instance));
         }

@@ -119,7 +119,7 @@ fn department(rule: &DepartmentRule, rules: &Rules, catalog: &Catalog) -> Result
     let calendar = rules.calendars.get(&rule.calendar).cloned().ok_or_else(|| {
         vec![rule.error_at(rule.calendar_span.clone(), format!("unknown calendar `{}`", rule.calendar))]
     })?;
-    Ok(Department { id: rule.id.clone(), name: rule.name.clone(), calendar, plugin: plugin.clone(), params })
+    Ok(Department { id: rule.id.clone(), name: rule.name.clone(), calendar, plugin: plugin.clone(), params, revision: 1 })
 }
 
 /// A TOML value as the kind of parameter the manifest declares.

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use crate::calendar::Calendar;
 use crate::diagnostic::{Diagnostic, Located};
 
-pub use bind::{bind, Catalog};
+pub use bind::{bind, param_value, Catalog};
 pub use department::DepartmentRule;
 
 /// Everything in a rules folder, parsed but not yet bound to plugins.

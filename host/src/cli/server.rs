@@ -1,0 +1,135 @@
+//! `sopline serve`, `sopline demo`, `sopline user add`, `sopline token create`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use crate::server::{self, auth, store::Store, Options};
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// `sqlite://FILE` (created if missing) or `postgres://USER@HOST/DB` for several nodes.
+    #[arg(long, env = "SOPLINE_DB", default_value = "sqlite://sopline.db")]
+    db: String,
+    #[arg(long, env = "SOPLINE_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    #[arg(long, default_value = "rules")]
+    rules: PathBuf,
+    #[command(flatten)]
+    plugins: super::PluginDir,
+    /// This node's name (default: a random one).
+    #[arg(long, env = "SOPLINE_NODE")]
+    node: Option<String>,
+    /// How long a node holds a claimed timer before others may take it over.
+    #[arg(long, default_value = "5s", value_parser = parse_duration)]
+    lease: Duration,
+}
+
+#[derive(clap::Args)]
+pub struct DemoArgs {
+    /// A fresh SQLite file (deleted first).
+    #[arg(long, default_value = "sqlite://target/demo/sopline-demo.db")]
+    db: String,
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    #[arg(long, default_value = "rules")]
+    rules: PathBuf,
+    #[command(flatten)]
+    plugins: super::PluginDir,
+}
+
+#[derive(clap::Args)]
+pub struct UserArgs {
+    #[arg(long, env = "SOPLINE_DB", default_value = "sqlite://sopline.db")]
+    db: String,
+    #[arg(long)]
+    name: String,
+    /// agent, supervisor, admin or author.
+    #[arg(long)]
+    role: String,
+    /// A department the user works for (repeat for several).
+    #[arg(long = "department")]
+    departments: Vec<String>,
+    /// For logging in to the console (at least 8 characters); read from SOPLINE_PASSWORD if set.
+    #[arg(long, env = "SOPLINE_PASSWORD")]
+    password: Option<String>,
+}
+
+#[derive(clap::Subcommand)]
+pub enum UserCommand {
+    /// Create a user (or change its role, departments, password).
+    Add(UserArgs),
+}
+
+#[derive(clap::Subcommand)]
+pub enum TokenCommand {
+    /// Create the user if needed and print a new bearer token on stdout.
+    Create(UserArgs),
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let span = sopline_sdk::span::parse(text)?;
+    Ok(Duration::from_secs(span.days as u64 * 86_400 + span.seconds as u64))
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}
+
+pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let node = args.node.unwrap_or_else(|| format!("node-{}", auth::random_hex(3)));
+    let options =
+        Options { db: args.db, listen: args.listen, rules: args.rules, plugins: args.plugins.plugin_dir, node, lease: args.lease };
+    runtime()?.block_on(server::serve(options))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
+    let options = Options {
+        db: args.db,
+        listen: args.listen,
+        rules: args.rules,
+        plugins: args.plugins.plugin_dir,
+        node: "demo".into(),
+        lease: Duration::from_secs(5),
+    };
+    runtime()?.block_on(server::demo::run(options))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn add_user(args: &UserArgs) -> anyhow::Result<(Store, String)> {
+    let store = Store::open(&args.db).await?;
+    let existing = store.user(&args.name).await?;
+    let role_or_departments_given = existing.is_none() || !args.departments.is_empty();
+    let departments = if role_or_departments_given { args.departments.clone() } else { existing.map(|u| u.departments).unwrap_or_default() };
+    let user = server::api::admin::new_user(&store, &args.name, &args.role, &departments, args.password.as_deref())
+        .await
+        .map_err(anyhow::Error::msg)?;
+    store
+        .audit("cli", "user", &user.name, serde_json::json!({ "role": user.role, "departments": user.departments }))
+        .await?;
+    Ok((store, user.name))
+}
+
+pub fn user(cmd: UserCommand) -> anyhow::Result<ExitCode> {
+    let UserCommand::Add(args) = cmd;
+    runtime()?.block_on(async {
+        let (_, name) = add_user(&args).await?;
+        eprintln!("user {name} saved ({})", args.role);
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn token(cmd: TokenCommand) -> anyhow::Result<ExitCode> {
+    let TokenCommand::Create(args) = cmd;
+    let token = runtime()?.block_on(async {
+        let (store, name) = add_user(&args).await?;
+        let token = auth::issue_token(&store, &name).await?;
+        store.audit("cli", "token", &name, serde_json::json!({})).await?;
+        anyhow::Ok(token)
+    })?;
+    println!("{token}");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,396 @@
+//! Contacts: open one, post events, read it with its timeline, list them;
+//! the agent's utterance check and scripts; callbacks, deadlines, points.
+
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use super::{ApiError, ApiResult, Body, State};
+use crate::event::{Envelope, Event};
+use crate::server::auth::Caller;
+use crate::server::core::{Command, Job, OutcomeJson};
+use crate::server::store::{now_ms, CallbackView, ContactFilter, ContactSummary, PointsRow};
+
+/// `{"outcomes": [...]}` written from already-serialized outcomes.
+fn outcomes_body(status: StatusCode, id: Option<&str>, outcomes: &OutcomeJson) -> Response {
+    let mut body = String::with_capacity(64 + outcomes.iter().map(|o| o.len() + 1).sum::<usize>());
+    body.push('{');
+    if let Some(id) = id {
+        body.push_str("\"id\":");
+        body.push_str(&serde_json::to_string(id).expect("a string"));
+        body.push(',');
+    }
+    body.push_str("\"outcomes\":[");
+    for (i, o) in outcomes.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(o);
+    }
+    body.push_str("]}");
+    (status, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+fn new_id() -> String {
+    let t = jiff::Timestamp::now().strftime("%Y%m%d").to_string();
+    format!("c-{t}-{}", crate::server::auth::random_hex(6))
+}
+
+/// Open a contact: the `opened` event without `type`.
+#[utoipa::path(post, path = "/api/v1/contacts", tag = "contacts",
+    request_body(content = Object, description = "`department`, `channel`, `category`, `customer` {id,name,phone,…}, `fields` {}; `id` optional"),
+    responses((status = 201, description = "Opened; `{id, outcomes}`"), (status = 422, body = super::ErrorBody, description = "Rejected (unknown department or category)")))]
+pub async fn create(state: State, caller: Caller, Body(body): Body<Value>) -> ApiResult<Response> {
+    let Value::Object(mut map) = body else {
+        return Err(ApiError::bad_request("invalid_body", "the body must be a JSON object (an `opened` event without `type`)"));
+    };
+    let given = match map.remove("id") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(id)) if valid_id(&id) => Some(id),
+        Some(_) => return Err(ApiError::bad_request("invalid_id", "`id` must be 1–100 letters, digits, `-`, `_` or `.`")),
+    };
+    if let Some(t) = map.remove("type") {
+        if t != "opened" {
+            return Err(ApiError::bad_request("invalid_body", "POST /contacts takes an `opened` event; post other events to /contacts/{id}/events"));
+        }
+    }
+    map.remove("at");
+    map.remove("contact");
+    let mut raw = Value::Object(map.clone());
+    map.insert("type".into(), "opened".into());
+    let envelope = Envelope::parse(Value::Object(map)).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_event", e))?;
+    let Some(Event::Opened(opened)) = envelope.event else { unreachable!("type is opened") };
+    if !caller.sees(&opened.department) || caller.role == crate::server::auth::Role::Author {
+        return Err(ApiError::forbidden(format!("you ({}) do not work for department `{}`", caller.name, opened.department)));
+    }
+    raw["type"] = "opened".into();
+    let generated = given.is_none();
+    let id = given.unwrap_or_else(new_id);
+    let job = Job::Open { id: id.clone(), opened, raw, generated };
+    let outcomes = state.ask(|reply| Command::Run { job, reply: Some(reply) }).await?;
+    Ok(outcomes_body(StatusCode::CREATED, Some(&id), &outcomes))
+}
+
+fn valid_id(id: &str) -> bool {
+    (1..=100).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+}
+
+/// The department of a contact the caller may see, or 404.
+async fn visible(state: &State, caller: &Caller, id: &str) -> ApiResult<crate::contact::Contact> {
+    let found = state.store.load_contact(id).await?;
+    match found {
+        Some((contact, _)) if caller.sees(&contact.department) => Ok(contact),
+        // The same answer whether it does not exist or is another department's.
+        _ => Err(ApiError::not_found(format!("no contact `{id}` in your departments"))),
+    }
+}
+
+/// Post any event of the vocabulary to a contact; answers once committed.
+#[utoipa::path(post, path = "/api/v1/contacts/{id}/events", tag = "contacts",
+    params(("id" = String, Path, description = "contact id")),
+    request_body(content = Object, description = "an event: `type` and its fields (`contact` optional)"),
+    responses((status = 200, description = "`{outcomes: [...]}`"), (status = 422, body = super::ErrorBody, description = "Rejected: does not fit the contact's state or lacks a field"), (status = 404, body = super::ErrorBody)))]
+pub async fn post_event(state: State, caller: Caller, Path(id): Path<String>, Body(body): Body<Value>) -> ApiResult<Response> {
+    if caller.role == crate::server::auth::Role::Author {
+        return Err(ApiError::forbidden("authors upload plugins; they do not work contacts"));
+    }
+    let mut raw = body;
+    if let Some(c) = raw.get("contact").and_then(Value::as_str) {
+        if c != id {
+            return Err(ApiError::bad_request("invalid_body", format!("`contact` is `{c}` but the path names `{id}`")));
+        }
+    }
+    if let Value::Object(map) = &mut raw {
+        map.remove("at");
+    }
+    let envelope = Envelope::parse(raw.clone()).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_event", e))?;
+    let Some(event) = envelope.event else {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_event", "`tick` is for scenario files, not the API"));
+    };
+    if matches!(event, Event::Opened(_)) {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_event", "open contacts with POST /api/v1/contacts"));
+    }
+    visible(&state, &caller, &id).await?;
+    let job = Job::Event { contact: id, event, raw };
+    let outcomes = state.ask(|reply| Command::Run { job, reply: Some(reply) }).await?;
+    Ok(outcomes_body(StatusCode::OK, None, &outcomes))
+}
+
+/// A contact with its timeline, deadlines, callbacks and penalties.
+#[derive(Serialize, ToSchema)]
+pub struct ContactView {
+    pub id: String,
+    pub department: String,
+    pub state: String,
+    #[schema(value_type = Object)]
+    pub plugin: Value,
+    pub agent: Option<String>,
+    pub channel: String,
+    pub category: String,
+    pub severity: String,
+    #[schema(value_type = Object)]
+    pub customer: Value,
+    #[schema(value_type = Object)]
+    pub fields: Value,
+    pub opened_at: String,
+    #[schema(value_type = Vec<Object>)]
+    pub timeline: Vec<Value>,
+    #[schema(value_type = Vec<Object>)]
+    pub deadlines: Vec<Value>,
+    #[schema(value_type = Vec<Object>)]
+    pub callbacks: Vec<Value>,
+    #[schema(value_type = Vec<Object>)]
+    pub penalties: Vec<Value>,
+    #[schema(value_type = Vec<Object>)]
+    pub requirements: Vec<Value>,
+}
+
+#[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "contacts",
+    params(("id" = String, Path, description = "contact id")),
+    responses((status = 200, body = ContactView), (status = 404, body = super::ErrorBody)))]
+pub async fn get_contact(state: State, caller: Caller, Path(id): Path<String>) -> ApiResult<axum::Json<ContactView>> {
+    let c = visible(&state, &caller, &id).await?;
+    let timeline = state.store.timeline(&id).await?;
+    let penalties = timeline
+        .iter()
+        .filter(|e| e["entry"] == "outcome" && (e["kind"] == "penalty" || e["kind"] == "reward"))
+        .cloned()
+        .collect();
+    let zone = state
+        .calendars
+        .values()
+        .next()
+        .map_or(jiff::tz::TimeZone::UTC, |cal| cal.zone().clone());
+    let time = |t: jiff::Timestamp| crate::outcome::format_time(&t.to_zoned(zone.clone()));
+    Ok(axum::Json(ContactView {
+        id: c.id.clone(),
+        department: c.department.clone(),
+        state: crate::server::store::enum_text(&c.state),
+        plugin: serde_json::to_value(&c.plugin).unwrap_or_default(),
+        agent: c.agent.clone(),
+        channel: crate::server::store::enum_text(&c.channel),
+        category: c.category.clone(),
+        severity: crate::server::store::enum_text(&c.severity),
+        customer: json(&c.customer),
+        fields: json(&c.fields),
+        opened_at: time(c.opened_at),
+        timeline,
+        deadlines: c
+            .deadlines
+            .iter()
+            .map(|d| serde_json::json!({ "name": d.name, "due": time(d.due), "status": crate::server::store::enum_text(&d.status) }))
+            .collect(),
+        callbacks: c
+            .callbacks
+            .iter()
+            .map(|cb| serde_json::json!({
+                "id": cb.id, "due": time(cb.due), "purpose": cb.purpose, "attempts": cb.attempts,
+                "status": if cb.status == crate::contact::CallbackStatus::Done { "done" } else if cb.due_fired { "overdue" } else { "pending" },
+                "last_outcome": cb.last_outcome.map(|o| crate::server::store::enum_text(&o)),
+            }))
+            .collect(),
+        penalties,
+        requirements: c.requirements.iter().map(json).collect(),
+    }))
+}
+
+fn json<T: Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or_default()
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    department: Option<String>,
+    /// `waiting`, `in_progress`, `pending`, `resolved`, `closed`.
+    state: Option<String>,
+    agent: Option<String>,
+    limit: Option<i64>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    token: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContactList {
+    pub contacts: Vec<ContactSummary>,
+}
+
+/// Contacts of the caller's departments, newest first.
+#[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts", params(ListQuery),
+    responses((status = 200, body = ContactList), (status = 400, body = super::ErrorBody)))]
+pub async fn list(state: State, caller: Caller, query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>) -> ApiResult<axum::Json<ContactList>> {
+    let Query(q) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
+    if let Some(d) = &q.department {
+        if !caller.sees(d) {
+            return Err(ApiError::forbidden(format!("you ({}) do not work for department `{d}`", caller.name)));
+        }
+    }
+    if let Some(s) = &q.state {
+        if !["waiting", "in_progress", "pending", "resolved", "closed"].contains(&s.as_str()) {
+            return Err(ApiError::bad_request("invalid_query", format!("unknown state `{s}` (waiting, in_progress, pending, resolved, closed)")));
+        }
+    }
+    let filter = ContactFilter { department: q.department, state: q.state, agent: q.agent, limit: q.limit.unwrap_or(200) };
+    let contacts = state.store.list_contacts(&filter, caller.scope()).await?;
+    Ok(axum::Json(ContactList { contacts }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRequest {
+    /// What the agent is about to send.
+    pub text: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CheckAnswer {
+    #[schema(value_type = Vec<Object>)]
+    pub violations: Vec<Value>,
+}
+
+/// Check what an agent is about to say against the contact's SOP (nothing is recorded).
+#[utoipa::path(post, path = "/api/v1/contacts/{id}/check", tag = "contacts",
+    params(("id" = String, Path, description = "contact id")), request_body = CheckRequest,
+    responses((status = 200, body = CheckAnswer)))]
+pub async fn check(state: State, caller: Caller, Path(id): Path<String>, Body(req): Body<CheckRequest>) -> ApiResult<axum::Json<CheckAnswer>> {
+    visible(&state, &caller, &id).await?;
+    let violations = state.ask(|reply| Command::Check { contact: id, text: req.text, reply }).await?;
+    let violations = violations
+        .into_iter()
+        .map(|v| serde_json::json!({ "rule": v.rule, "excerpt": v.excerpt, "reason": v.reason, "suggestion": v.suggestion }))
+        .collect();
+    Ok(axum::Json(CheckAnswer { violations }))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ScriptQuery {
+    /// e.g. `greeting`, `closing`; the plugin's manifest lists its scenes.
+    scene: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ScriptAnswer {
+    pub scene: String,
+    pub text: Option<String>,
+}
+
+/// The plugin's script for a scene, filled in for this contact.
+#[utoipa::path(get, path = "/api/v1/contacts/{id}/script", tag = "contacts",
+    params(("id" = String, Path, description = "contact id"), ScriptQuery), responses((status = 200, body = ScriptAnswer)))]
+pub async fn script(state: State, caller: Caller, Path(id): Path<String>, query: Result<Query<ScriptQuery>, axum::extract::rejection::QueryRejection>) -> ApiResult<axum::Json<ScriptAnswer>> {
+    let Query(q) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
+    visible(&state, &caller, &id).await?;
+    let scene = q.scene.clone();
+    let text = state.ask(|reply| Command::Script { contact: id, scene: q.scene, reply }).await?;
+    Ok(axum::Json(ScriptAnswer { scene, text }))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct CallbackQuery {
+    department: Option<String>,
+    agent: Option<String>,
+    /// RFC 3339; default: the end of today (UTC+8 days run to 24:00 local).
+    before: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CallbackList {
+    pub callbacks: Vec<CallbackView>,
+}
+
+/// Callbacks due (and overdue) in the caller's departments.
+#[utoipa::path(get, path = "/api/v1/callbacks", tag = "contacts", params(CallbackQuery), responses((status = 200, body = CallbackList)))]
+pub async fn callbacks(state: State, caller: Caller, query: Result<Query<CallbackQuery>, axum::extract::rejection::QueryRejection>) -> ApiResult<axum::Json<CallbackList>> {
+    let Query(q) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
+    let before = match &q.before {
+        Some(text) => crate::event::parse_time(text).map_err(|e| ApiError::bad_request("invalid_query", e))?.as_millisecond(),
+        None => now_ms() + 24 * 3600 * 1000,
+    };
+    let callbacks = state.store.callbacks_due(caller.scope(), q.department.as_deref(), q.agent.as_deref(), before).await?;
+    Ok(axum::Json(CallbackList { callbacks }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DeadlineList {
+    #[schema(value_type = Vec<Object>)]
+    pub deadlines: Vec<Value>,
+}
+
+/// Running deadlines in the caller's departments, soonest first.
+#[utoipa::path(get, path = "/api/v1/deadlines", tag = "contacts", responses((status = 200, body = DeadlineList)))]
+pub async fn deadlines(state: State, caller: Caller) -> ApiResult<axum::Json<DeadlineList>> {
+    let rows = state.store.deadlines_due(caller.scope(), 200).await?;
+    let deadlines = rows
+        .into_iter()
+        .map(|(contact, department, name, due)| {
+            serde_json::json!({ "contact": contact, "department": department, "name": name,
+                "due": jiff::Timestamp::from_millisecond(due).map(|t| t.to_string()).unwrap_or_default() })
+        })
+        .collect();
+    Ok(axum::Json(DeadlineList { deadlines }))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PointsQuery {
+    agent: Option<String>,
+    /// RFC 3339, inclusive; default: 30 days ago.
+    from: Option<String>,
+    /// RFC 3339, exclusive; default: now.
+    to: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AgentPoints {
+    pub agent: String,
+    pub penalties: i64,
+    pub rewards: i64,
+    pub total: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PointsLedger {
+    pub agents: Vec<AgentPoints>,
+    pub entries: Vec<PointsRow>,
+}
+
+/// The penalty and reward ledger per agent and period. Agents see their own.
+#[utoipa::path(get, path = "/api/v1/points", tag = "contacts", params(PointsQuery), responses((status = 200, body = PointsLedger)))]
+pub async fn points(state: State, caller: Caller, query: Result<Query<PointsQuery>, axum::extract::rejection::QueryRejection>) -> ApiResult<axum::Json<PointsLedger>> {
+    let Query(q) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
+    let parse = |t: &Option<String>, default: i64| -> ApiResult<i64> {
+        match t {
+            Some(text) => Ok(crate::event::parse_time(text).map_err(|e| ApiError::bad_request("invalid_query", e))?.as_millisecond()),
+            None => Ok(default),
+        }
+    };
+    let to = parse(&q.to, now_ms() + 1)?;
+    let from = parse(&q.from, to - 30 * 24 * 3600 * 1000)?;
+    let agent = match caller.role {
+        crate::server::auth::Role::Agent => Some(caller.name.clone()),
+        _ => q.agent,
+    };
+    let entries = state.store.points(caller.scope(), agent.as_deref(), from, to).await?;
+    let mut agents: Vec<AgentPoints> = Vec::new();
+    for e in &entries {
+        let i = match agents.iter().position(|a| a.agent == e.agent) {
+            Some(i) => i,
+            None => {
+                agents.push(AgentPoints { agent: e.agent.clone(), penalties: 0, rewards: 0, total: 0 });
+                agents.len() - 1
+            }
+        };
+        let a = &mut agents[i];
+        if e.points < 0 {
+            a.penalties -= e.points;
+        } else {
+            a.rewards += e.points;
+        }
+        a.total += e.points;
+    }
+    agents.sort_by(|a, b| a.agent.cmp(&b.agent));
+    Ok(axum::Json(PointsLedger { agents, entries }))
+}

@@ -1,0 +1,242 @@
+//! The HTTP API under `/api/v1`, plus `/healthz` and `/metrics`.
+//!
+//! Every answer that is not a success is `{"error": {"code", "message"}}`
+//! with a 4xx status for anything the caller can fix (bad JSON, unknown
+//! fields, wrong role, unknown department, oversized body); 5xx only when
+//! the server itself fails.
+
+pub mod admin;
+pub mod contacts;
+pub mod stream;
+
+use std::sync::Arc;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+
+use super::auth::{Caller, Role};
+use super::core::CoreError;
+use super::AppState;
+
+pub type State = axum::extract::State<Arc<AppState>>;
+
+/// An error answer: a status, a stable code and a message a person can act on.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, e.g. `unauthorized`, `forbidden`, `not_found`, `invalid_json`, `rejected`.
+    pub code: String,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError { status, code, message: message.into() }
+    }
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, code, message)
+    }
+    pub fn not_found(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+    pub fn forbidden(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+    pub fn internal(error: impl std::fmt::Display) -> ApiError {
+        tracing::error!(%error, "request failed");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("the server failed: {error}"))
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(e: anyhow::Error) -> ApiError {
+        ApiError::internal(format!("{e:#}"))
+    }
+}
+
+impl From<CoreError> for ApiError {
+    fn from(e: CoreError) -> ApiError {
+        match e {
+            CoreError::NotFound(m) => ApiError::not_found(m),
+            CoreError::Rejected(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "rejected", m),
+            CoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            CoreError::Internal(m) => ApiError::internal(m),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody { error: ErrorDetail { code: self.code.into(), message: self.message } };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// A JSON body whose problems answer as [`ApiError`]s.
+pub struct Body<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(Body(value)),
+            Err(rejection) => Err(json_error(rejection)),
+        }
+    }
+}
+
+fn json_error(rejection: JsonRejection) -> ApiError {
+    let status = rejection.status();
+    let code = match &rejection {
+        JsonRejection::MissingJsonContentType(_) => "unsupported_media_type",
+        JsonRejection::JsonSyntaxError(_) => "invalid_json",
+        JsonRejection::JsonDataError(_) => "invalid_body",
+        _ if status == StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+        _ => "invalid_body",
+    };
+    ApiError::new(status, code, rejection.body_text())
+}
+
+impl FromRequestParts<Arc<AppState>> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        let header_token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::to_string);
+        // EventSource cannot send headers: the stream also takes `?token=`.
+        let query_token = || {
+            parts.uri.query().and_then(|q| {
+                q.split('&').find_map(|kv| kv.strip_prefix("token=")).map(str::to_string)
+            })
+        };
+        let Some(token) = header_token.or_else(query_token) else {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "missing `Authorization: Bearer TOKEN` (create one with `sopline token create` or POST /api/v1/login)",
+            ));
+        };
+        match state.tokens.caller(&state.store, token.trim()).await? {
+            Some(caller) => Ok(caller),
+            None => Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "unknown or revoked token")),
+        }
+    }
+}
+
+impl Caller {
+    /// Refuses callers without one of `roles`.
+    pub fn require(&self, roles: &[Role], what: &str) -> ApiResult<()> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+            Err(ApiError::forbidden(format!("{what} needs the role {} (you are {})", names.join(" or "), self.role.as_str())))
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Sopline API", description = "Run a contact centre's SOPs as code: contacts, events, outcomes, bindings, plugins."),
+    paths(
+        admin::login, admin::me,
+        contacts::create, contacts::post_event, contacts::get_contact, contacts::list, contacts::check, contacts::script,
+        contacts::callbacks, contacts::deadlines, contacts::points,
+        admin::departments, admin::put_binding, admin::migrate, admin::plugins, admin::upload_plugin, admin::plugin,
+        admin::users, admin::add_user, admin::audit,
+        stream::stream,
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+/// The whole HTTP surface.
+pub fn router(state: Arc<AppState>) -> Router {
+    use axum::extract::DefaultBodyLimit;
+    let api = Router::new()
+        .route("/login", post(admin::login))
+        .route("/me", get(admin::me))
+        .route("/contacts", post(contacts::create).get(contacts::list))
+        .route("/contacts/{id}", get(contacts::get_contact))
+        .route("/contacts/{id}/events", post(contacts::post_event))
+        .route("/contacts/{id}/check", post(contacts::check))
+        .route("/contacts/{id}/script", get(contacts::script))
+        .route("/callbacks", get(contacts::callbacks))
+        .route("/deadlines", get(contacts::deadlines))
+        .route("/points", get(contacts::points))
+        .route("/departments", get(admin::departments))
+        .route("/departments/{id}/binding", put(admin::put_binding))
+        .route("/departments/{id}/migrate", post(admin::migrate))
+        .route("/plugins", get(admin::plugins))
+        .route("/plugins/{id}/{version}", get(admin::plugin))
+        .route("/users", get(admin::users).post(admin::add_user))
+        .route("/audit", get(admin::audit))
+        .route("/stream", get(stream::stream))
+        .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+        .layer(DefaultBodyLimit::max(64 * 1024))
+        // Components are bigger than events.
+        .merge(
+            Router::new()
+                .route("/plugins", post(admin::upload_plugin))
+                .layer(DefaultBodyLimit::max(32 * 1024 * 1024)),
+        )
+        .fallback(|| async { ApiError::not_found("no such API path; see /api/v1/openapi.json") });
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .route("/", get(|| async { axum::response::Redirect::temporary("/console") }))
+        .merge(super::console_routes())
+        .fallback(|| async { ApiError::not_found("not found; the API is under /api/v1, the console at /console") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this path does not take that method")
+        })
+        .with_state(state)
+}
+
+async fn healthz(state: State) -> Response {
+    match sqlx::query("SELECT 1").execute(state.store.pool()).await {
+        Ok(_) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok", "node": state.node }))).into_response(),
+        Err(e) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", format!("database: {e}")).into_response(),
+    }
+}
+
+async fn metrics(state: State) -> Response {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
+}

@@ -1,0 +1,49 @@
+//! Outcomes as server-sent events, for consoles: every outcome committed on
+//! this node, or on any node of the cluster (PostgreSQL LISTEN/NOTIFY),
+//! limited to the caller's departments.
+
+use std::convert::Infallible;
+
+use axum::extract::Query;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use serde::Deserialize;
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::{Stream, StreamExt};
+use utoipa::IntoParams;
+
+use super::{ApiError, ApiResult, State};
+use crate::server::auth::Caller;
+
+#[derive(Deserialize, IntoParams)]
+pub struct StreamQuery {
+    /// Only this department (default: all the caller's).
+    department: Option<String>,
+    /// The bearer token, for browsers' `EventSource` (which cannot send headers).
+    #[allow(dead_code)]
+    token: Option<String>,
+}
+
+/// Live outcomes (`text/event-stream`, one `outcome` event per outcome, JSON data).
+#[utoipa::path(get, path = "/api/v1/stream", tag = "contacts", params(StreamQuery),
+    responses((status = 200, content_type = "text/event-stream", description = "`event: outcome`, `data: {outcome JSON}`")))]
+pub async fn stream(
+    state: State,
+    caller: Caller,
+    query: Result<Query<StreamQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let Query(q) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
+    if let Some(d) = &q.department {
+        if !caller.sees(d) {
+            return Err(ApiError::forbidden(format!("you ({}) do not work for department `{d}`", caller.name)));
+        }
+    }
+    let only = q.department;
+    let events = BroadcastStream::new(state.stream.subscribe()).filter_map(move |item| {
+        let published = item.ok()?;
+        if !caller.sees(&published.department) || only.as_ref().is_some_and(|d| *d != published.department) {
+            return None;
+        }
+        Some(Ok(Event::default().event("outcome").data(&*published.json)))
+    });
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+}

@@ -1,0 +1,79 @@
+//! Prometheus metrics (`GET /metrics`): events, outcomes, plugin latency,
+//! deadline lag, commit batches and queue depth.
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::registry::Registry;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ResultLabel {
+    /// `accepted`, `rejected` or `timer`.
+    pub result: String,
+}
+
+pub struct Metrics {
+    registry: Registry,
+    pub events: Family<ResultLabel, Counter>,
+    pub outcomes: Counter,
+    pub conflicts: Counter,
+    pub plugin_seconds: Histogram,
+    pub deadline_lag: Histogram,
+    pub batch_size: Histogram,
+    pub commit_seconds: Histogram,
+    /// Requests waiting for the core.
+    pub queue_depth: Gauge,
+    /// Timers stored and not yet fired.
+    pub pending_timers: Gauge,
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let mut registry = Registry::with_prefix("sopline");
+        let events = Family::<ResultLabel, Counter>::default();
+        let outcomes = Counter::default();
+        let conflicts = Counter::default();
+        let plugin_seconds = Histogram::new(exponential_buckets(0.000_005, 2.0, 16));
+        let deadline_lag = Histogram::new(exponential_buckets(0.01, 2.0, 14));
+        let batch_size = Histogram::new(exponential_buckets(1.0, 2.0, 11));
+        let commit_seconds = Histogram::new(exponential_buckets(0.000_1, 2.0, 16));
+        let queue_depth = Gauge::default();
+        let pending_timers = Gauge::default();
+        registry.register("events", "Requests the core handled, by result", events.clone());
+        registry.register("outcomes", "Outcomes committed", outcomes.clone());
+        registry.register("commit_conflicts", "Batches run again because another node changed a contact", conflicts.clone());
+        registry.register("plugin_call_seconds", "Engine time per event (lifecycle + plugin)", plugin_seconds.clone());
+        registry.register("deadline_lag_seconds", "Time between a timer's due time and its firing", deadline_lag.clone());
+        registry.register("commit_batch_size", "Requests per committed transaction", batch_size.clone());
+        registry.register("commit_seconds", "Time to run and commit one batch", commit_seconds.clone());
+        registry.register("queue_depth", "Requests waiting for the core", queue_depth.clone());
+        registry.register("pending_timers", "Deadlines and callbacks stored and not yet fired", pending_timers.clone());
+        Metrics {
+            registry,
+            events,
+            outcomes,
+            conflicts,
+            plugin_seconds,
+            deadline_lag,
+            batch_size,
+            commit_seconds,
+            queue_depth,
+            pending_timers,
+        }
+    }
+
+    /// The text exposition format.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        prometheus_client::encoding::text::encode(&mut out, &self.registry).expect("writing to a String");
+        out
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}

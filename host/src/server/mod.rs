@@ -1,0 +1,310 @@
+//! `sopline serve`: the engine as a durable service.
+//!
+//! ```text
+//! HTTP (axum) ──► core thread (Engine + batch commits) ──► Store (SQLite | PostgreSQL)
+//!                    ▲                         │
+//!   scheduler ───────┘ (claims due timers)      └──► live stream (SSE; LISTEN/NOTIFY across nodes)
+//! ```
+//!
+//! - [`core`]: the only writer of contacts; group commit; exactly-once firing.
+//! - [`store`]: sqlx, migrations, the log and its projections.
+//! - [`api`]: the HTTP API, its errors and OpenAPI document.
+//! - [`auth`]: users, roles, tokens. [`bindings`]: department bindings over time.
+//! - [`metrics`]: Prometheus. [`demo`]: `sopline demo`.
+
+pub mod api;
+pub mod auth;
+pub mod bindings;
+pub mod core;
+pub mod demo;
+pub mod metrics;
+pub mod store;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use tokio::sync::{broadcast, mpsc, watch};
+
+use self::core::{Command, Core, Job, Published};
+use self::metrics::Metrics;
+use self::store::{now_ms, Store};
+use crate::plugin::Runtime;
+use crate::rules::Catalog;
+
+/// How to run a node.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// `sqlite://FILE` or `postgres://…`.
+    pub db: String,
+    pub listen: SocketAddr,
+    pub rules: PathBuf,
+    /// Folder of plugin components loaded at start (besides uploaded ones).
+    pub plugins: PathBuf,
+    /// This node's name in the log and in timer claims.
+    pub node: String,
+    /// How long a claimed timer stays with this node before others may take it.
+    pub lease: Duration,
+}
+
+/// What every request handler shares.
+pub struct AppState {
+    pub store: Store,
+    pub core: mpsc::Sender<Command>,
+    pub stream: broadcast::Sender<Published>,
+    pub metrics: Arc<Metrics>,
+    pub tokens: auth::Tokens,
+    pub runtime: Runtime,
+    pub catalog: RwLock<Catalog>,
+    pub calendars: std::collections::BTreeMap<String, Arc<crate::calendar::Calendar>>,
+    pub node: String,
+}
+
+impl AppState {
+    /// Sends a command to the core and waits for its answer.
+    pub async fn ask<T>(
+        &self,
+        make: impl FnOnce(core::Reply<T>) -> Command,
+    ) -> Result<T, core::CoreError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.core.send(make(tx)).await.map_err(|_| core::CoreError::Internal("the server is shutting down".into()))?;
+        rx.await.map_err(|_| core::CoreError::Internal("the server is shutting down".into()))?
+    }
+}
+
+/// Everything up to the HTTP listener: storage, bindings, the core.
+pub struct Node {
+    pub state: Arc<AppState>,
+    core: std::thread::JoinHandle<()>,
+    stop: watch::Sender<bool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Node {
+    /// Opens the database, binds the departments and starts the core, the
+    /// scheduler and (on PostgreSQL) the listener for other nodes.
+    pub async fn start(options: &Options) -> anyhow::Result<Node> {
+        let store = Store::open(&options.db).await?;
+        let rules = crate::rules::load(&options.rules)?;
+        let runtime = Runtime::new()?;
+        let catalog = load_catalog(&store, &runtime, options).await?;
+        let current = bindings::seed(&store, &rules, &catalog).await?;
+        let mut departments = Vec::new();
+        for row in &current {
+            departments.push(bindings::department(row, &catalog, &rules.calendars).map_err(|e| {
+                anyhow::anyhow!("department {} (binding {}): {e}", row.department, row.revision)
+            })?);
+        }
+        let mut engine = crate::engine::Engine::new(departments, rules.calendars.clone());
+        for (department, revision) in store.bindings_in_use().await? {
+            let Ok(rev) = u32::try_from(revision) else { continue };
+            if engine.has_binding(&department, rev) {
+                continue;
+            }
+            if let Some(row) = store.binding(&department, revision).await? {
+                match bindings::department(&row, &catalog, &rules.calendars) {
+                    Ok(d) => engine.retain(d),
+                    Err(e) => tracing::error!(%department, revision, error = %e, "an older binding open contacts use cannot be loaded"),
+                }
+            }
+        }
+        let metrics = Arc::new(Metrics::new());
+        let (stream, _) = broadcast::channel(16_384);
+        let (core_tx, core_rx) = mpsc::channel(8_192);
+        let core = Core::new(engine, store.clone(), tokio::runtime::Handle::current(), options.node.clone(), stream.clone(), metrics.clone());
+        let core = std::thread::Builder::new().name("sopline-core".into()).spawn(move || core.run(core_rx))?;
+        let state = Arc::new(AppState {
+            store: store.clone(),
+            core: core_tx,
+            stream,
+            metrics,
+            tokens: auth::Tokens::default(),
+            runtime,
+            catalog: RwLock::new(catalog),
+            calendars: rules.calendars.clone(),
+            node: options.node.clone(),
+        });
+        let (stop, stopped) = watch::channel(false);
+        let mut tasks = vec![tokio::spawn(scheduler(state.clone(), options.lease, stopped.clone()))];
+        if store.backend() == store::Backend::Postgres {
+            tasks.push(tokio::spawn(listen_to_other_nodes(state.clone(), stopped)));
+        }
+        Ok(Node { state, core, stop, tasks })
+    }
+
+    /// Stops the scheduler, lets the core commit what it accepted, and returns.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+        let Node { state, core, .. } = self;
+        drop(state);
+        let _ = tokio::task::spawn_blocking(move || core.join()).await;
+    }
+}
+
+/// Runs a node until Ctrl-C or SIGTERM, then shuts down gracefully.
+pub async fn serve(options: Options) -> anyhow::Result<()> {
+    let node = Node::start(&options).await?;
+    let listener = tokio::net::TcpListener::bind(options.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", options.listen))?;
+    let addr = listener.local_addr()?;
+    println!("sopline {} listening on http://{addr} (node {}, {})", env!("CARGO_PKG_VERSION"), options.node, redact(&options.db));
+    use std::io::Write as _;
+    let _ = std::io::stdout().flush();
+    let app = api::router(node.state.clone());
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    tracing::info!("HTTP stopped; finishing accepted work");
+    node.stop().await;
+    Ok(())
+}
+
+/// A database URL without its password, for logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}{user}{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+        tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
+/// The plugin folder's components, stored so every node has them, plus
+/// every component uploaded through the API.
+async fn load_catalog(store: &Store, runtime: &Runtime, options: &Options) -> anyhow::Result<Catalog> {
+    let mut catalog = Catalog::default();
+    if options.plugins.is_dir() {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(&options.plugins)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.retain(|p| p.extension().is_some_and(|x| x == "wasm"));
+        paths.sort();
+        for path in paths {
+            let wasm = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            let plugin = runtime.load(&wasm).with_context(|| format!("loading {}", path.display()))?;
+            let m = &plugin.manifest;
+            store.insert_plugin(&m.id, &m.version, &plugin.sha256(), &wasm, "plugin-folder").await?;
+            catalog.add(plugin);
+        }
+    }
+    for (id, version, _) in store.plugin_list().await? {
+        if catalog.find(&id, Some(&version)).is_ok() {
+            continue;
+        }
+        let Some(wasm) = store.plugin_wasm(&id, &version).await? else { continue };
+        match runtime.load(&wasm) {
+            Ok(plugin) => catalog.add(plugin),
+            Err(e) => tracing::error!(plugin = %format!("{id}@{version}"), error = %e, "a stored plugin no longer loads"),
+        }
+    }
+    Ok(catalog)
+}
+
+/// Claims due timers and hands them to the core; polls every 100 ms, so a
+/// deadline fires well within a second of its due time.
+async fn scheduler(state: Arc<AppState>, lease: Duration, mut stop: watch::Receiver<bool>) {
+    const CLAIM: i64 = 2_000;
+    let lease_ms = lease.as_millis() as i64;
+    let mut last_gauge = 0;
+    loop {
+        let now = now_ms();
+        match state.store.claim_timers(&state.node, now, lease_ms, CLAIM).await {
+            Ok(timers) => {
+                let full = timers.len() as i64 == CLAIM;
+                for timer in timers {
+                    if state.core.send(Command::Run { job: Job::Fire(timer), reply: None }).await.is_err() {
+                        return;
+                    }
+                }
+                if full {
+                    continue;
+                }
+            }
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "claiming due timers failed; trying again"),
+        }
+        if now - last_gauge > 5_000 {
+            last_gauge = now;
+            if let Ok(n) = state.store.pending_timers().await {
+                state.metrics.pending_timers.set(n);
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+/// PostgreSQL only: outcomes and binding swaps of other nodes reach this
+/// node's stream and engine.
+async fn listen_to_other_nodes(state: Arc<AppState>, mut stop: watch::Receiver<bool>) {
+    loop {
+        match listen_once(&state, &mut stop).await {
+            Ok(()) => return,
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "listening for other nodes failed; reconnecting");
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    _ = stop.changed() => return,
+                }
+            }
+        }
+    }
+}
+
+async fn listen_once(state: &Arc<AppState>, stop: &mut watch::Receiver<bool>) -> anyhow::Result<()> {
+    let mut listener = sqlx::postgres::PgListener::connect(state.store.url()).await?;
+    listener.listen_all(["sopline_log", "sopline_bindings"]).await?;
+    loop {
+        let notification = tokio::select! {
+            n = listener.recv() => n?,
+            _ = stop.changed() => return Ok(()),
+        };
+        let payload: serde_json::Value = serde_json::from_str(notification.payload()).unwrap_or_default();
+        let node = payload["node"].as_str().unwrap_or_default();
+        if node == state.node {
+            continue;
+        }
+        match notification.channel() {
+            "sopline_log" => {
+                let (first, last) = (payload["first"].as_i64().unwrap_or(0), payload["last"].as_i64().unwrap_or(0));
+                let rows = state.store.outcomes_between(node, first, last).await?;
+                let mut touched: Vec<String> = Vec::new();
+                for (department, contact, body) in rows {
+                    if !touched.contains(&contact) {
+                        touched.push(contact.clone());
+                    }
+                    let _ = state.stream.send(Published { department, contact, json: body.into() });
+                }
+                let _ = state.core.send(Command::Evict(touched)).await;
+            }
+            _ => {
+                let department = payload["department"].as_str().unwrap_or_default();
+                let revision = payload["revision"].as_i64().unwrap_or(0);
+                if let Some(row) = state.store.binding(department, revision).await? {
+                    api::admin::apply_binding(state, &row).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                }
+            }
+        }
+    }
+}
+
+/// The browser console's routes (static assets built into the binary).
+fn console_routes() -> axum::Router<Arc<AppState>> {
+    axum::Router::new()
+}

@@ -1,0 +1,119 @@
+//! The schema, one list of migrations for both databases. The few words that
+//! differ between SQLite and PostgreSQL are placeholders filled per backend.
+
+/// Migrations in order; each runs once, recorded in `schema_migrations`.
+pub const MIGRATIONS: &[(i64, &str)] = &[(1, V1)];
+
+const V1: &str = r#"
+-- The append-only log: every accepted event and every outcome it produced,
+-- in commit order. The source of truth; the tables below are projections.
+CREATE TABLE log (
+    id {serial},
+    contact_id TEXT NOT NULL,
+    at BIGINT NOT NULL,
+    entry TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    agent TEXT,
+    points BIGINT,
+    body TEXT NOT NULL,
+    node TEXT NOT NULL
+);
+CREATE INDEX log_contact ON log (contact_id, id);
+CREATE INDEX log_points ON log (agent, at) WHERE points IS NOT NULL;
+
+-- Each contact as it stands, with an optimistic-lock version.
+CREATE TABLE contacts (
+    id TEXT PRIMARY KEY,
+    department TEXT NOT NULL,
+    state TEXT NOT NULL,
+    agent TEXT,
+    category TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    customer TEXT NOT NULL,
+    plugin_id TEXT NOT NULL,
+    plugin_version TEXT NOT NULL,
+    binding BIGINT NOT NULL,
+    opened_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    version BIGINT NOT NULL,
+    snapshot TEXT NOT NULL
+);
+CREATE INDEX contacts_department ON contacts (department, state, opened_at);
+
+-- Deadlines and callbacks still to fire, claimed by a node under a lease.
+CREATE TABLE timers (
+    contact_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    due BIGINT NOT NULL,
+    department TEXT NOT NULL,
+    claimed_by TEXT,
+    lease_until BIGINT,
+    PRIMARY KEY (contact_id, kind, name)
+);
+CREATE INDEX timers_due ON timers (due);
+
+-- Return visits, for the callbacks-due lists.
+CREATE TABLE callbacks (
+    contact_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    department TEXT NOT NULL,
+    agent TEXT,
+    due BIGINT NOT NULL,
+    purpose TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts BIGINT NOT NULL,
+    PRIMARY KEY (contact_id, id)
+);
+CREATE INDEX callbacks_due ON callbacks (department, status, due);
+
+-- Every binding a department has had; the highest revision is current.
+CREATE TABLE bindings (
+    department TEXT NOT NULL,
+    revision BIGINT NOT NULL,
+    name TEXT NOT NULL,
+    plugin_id TEXT NOT NULL,
+    plugin_version TEXT NOT NULL,
+    params TEXT NOT NULL,
+    calendar TEXT NOT NULL,
+    source TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    created_by TEXT NOT NULL,
+    PRIMARY KEY (department, revision)
+);
+
+-- Uploaded plugin components, shared by every node.
+CREATE TABLE plugins (
+    id TEXT NOT NULL,
+    version TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    wasm {blob} NOT NULL,
+    uploaded_at BIGINT NOT NULL,
+    uploaded_by TEXT NOT NULL,
+    PRIMARY KEY (id, version)
+);
+
+CREATE TABLE users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    departments TEXT NOT NULL,
+    password_hash TEXT,
+    created_at BIGINT NOT NULL
+);
+
+-- Bearer tokens, stored as their SHA-256 (a token is 256 random bits).
+CREATE TABLE tokens (
+    hash TEXT PRIMARY KEY,
+    user_name TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+
+CREATE TABLE audit (
+    id {serial},
+    at BIGINT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+"#;
