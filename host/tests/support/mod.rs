@@ -1,0 +1,221 @@
+//! Starting real `sopline serve` processes for the server tests: on a SQLite
+//! file or a fresh PostgreSQL database, with rules whose deadlines are
+//! seconds long so tests can watch them fire.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// A fresh, empty folder under the target dir.
+pub fn tempdir(name: &str) -> PathBuf {
+    let dir = workspace().join("target").join("test-tmp").join(format!("{name}-{}-{}", std::process::id(), unique()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
+    t % 1_000_000_000 + N.fetch_add(1, Ordering::SeqCst)
+}
+
+/// A copy of the repository's rules in which each `(department, key, value)`
+/// parameter is overridden, plus a calendar `always` (open around the clock)
+/// that every department uses, so business-time deadlines are plain seconds.
+pub fn rules(overrides: &[(&str, &str, &str)]) -> PathBuf {
+    let dir = tempdir("rules");
+    std::fs::create_dir_all(dir.join("departments")).unwrap();
+    std::fs::create_dir_all(dir.join("calendars")).unwrap();
+    let src = workspace().join("rules");
+    for entry in std::fs::read_dir(src.join("calendars")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join("calendars").join(path.file_name().unwrap())).unwrap();
+    }
+    let day = r#"["00:00-24:00"]"#;
+    std::fs::write(
+        dir.join("calendars/always.toml"),
+        format!("name = \"always\"\ntimezone = \"Asia/Shanghai\"\n[hours]\nmon = {day}\ntue = {day}\nwed = {day}\nthu = {day}\nfri = {day}\nsat = {day}\nsun = {day}\n"),
+    )
+    .unwrap();
+    for entry in std::fs::read_dir(src.join("departments")).unwrap() {
+        let path = entry.unwrap().path();
+        let id = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let mut doc: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+        doc.insert("calendar".into(), "always".into());
+        let params = doc.entry("params").or_insert_with(|| toml::Value::Table(Default::default())).as_table_mut().unwrap();
+        for (dept, key, value) in overrides {
+            if *dept == id {
+                let value: toml::Value = toml::from_str::<toml::Table>(&format!("v = {value}")).unwrap()["v"].clone();
+                params.insert(key.to_string(), value);
+            }
+        }
+        std::fs::write(dir.join("departments").join(path.file_name().unwrap()), toml::to_string(&doc).unwrap()).unwrap();
+    }
+    dir
+}
+
+/// The binary, as cargo built it for these tests, with the plugins built from source.
+pub fn sopline() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sopline"));
+    cmd.current_dir(workspace()).env("SOPLINE_PLUGINS", sopline_tests::PLUGIN_DIR);
+    cmd
+}
+
+/// A `sqlite://` URL for a new file.
+pub fn sqlite_db(name: &str) -> String {
+    format!("sqlite://{}", tempdir(name).join("sopline.db").display())
+}
+
+/// A fresh PostgreSQL database on the machine's server (127.0.0.1:5432,
+/// user postgres). Fails loudly when PostgreSQL is not running: these tests
+/// are about PostgreSQL and must not pass without it.
+pub fn postgres_db(name: &str) -> String {
+    let base = std::env::var("SOPLINE_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    let db = format!("sopline_{}_{}", name, unique());
+    let out = Command::new("psql")
+        .args([&format!("{base}/postgres"), "-v", "ON_ERROR_STOP=1", "-c", &format!("CREATE DATABASE {db}")])
+        .output()
+        .expect("psql is needed for the PostgreSQL tests");
+    assert!(
+        out.status.success(),
+        "PostgreSQL is needed at {base} (start it with `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    format!("{base}/{db}")
+}
+
+/// Creates (or updates) a user and returns a bearer token for it.
+pub fn token(db: &str, role: &str, name: &str, departments: &[&str]) -> String {
+    let mut cmd = sopline();
+    cmd.args(["token", "create", "--db", db, "--role", role, "--name", name]);
+    for d in departments {
+        cmd.args(["--department", d]);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "token create: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// A running `sopline serve`.
+pub struct Server {
+    pub child: Child,
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    pub db: String,
+    pub rules: PathBuf,
+    pub node: String,
+}
+
+impl Server {
+    /// Starts a node and waits until it listens.
+    pub fn start(db: &str, rules: &Path, node: &str) -> Server {
+        Server::start_with(db, rules, node, &[])
+    }
+
+    pub fn start_with(db: &str, rules: &Path, node: &str, extra: &[&str]) -> Server {
+        let mut cmd = sopline();
+        cmd.args(["serve", "--db", db, "--listen", "127.0.0.1:0", "--node", node, "--rules"])
+            .arg(rules)
+            .args(extra)
+            .env("SOPLINE_LOG", std::env::var("SOPLINE_LOG").unwrap_or_else(|_| "warn".into()))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        let mut child = cmd.spawn().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if let Some(at) = line.find("http://") {
+                    let url = line[at..].split_whitespace().next().unwrap().to_string();
+                    let _ = tx.send(url);
+                }
+            }
+        });
+        let base = rx.recv_timeout(Duration::from_secs(120)).unwrap_or_else(|_| {
+            let _ = child.kill();
+            panic!("sopline serve ({node}) did not start within 120 s")
+        });
+        Server { child, base, db: db.to_string(), rules: rules.to_path_buf(), node: node.to_string() }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// `kill -9`: no chance to finish anything.
+    pub fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// SIGTERM and wait for the graceful exit.
+    pub fn stop(&mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(started.elapsed() < Duration::from_secs(30), "no graceful exit within 30 s");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A blocking HTTP client with a bearer token.
+pub struct Api {
+    pub client: reqwest::blocking::Client,
+    pub token: String,
+}
+
+impl Api {
+    pub fn new(token: &str) -> Api {
+        Api { client: reqwest::blocking::Client::builder().timeout(Duration::from_secs(30)).build().unwrap(), token: token.into() }
+    }
+
+    pub fn get(&self, url: &str) -> (u16, serde_json::Value) {
+        let r = self.client.get(url).bearer_auth(&self.token).send().unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().unwrap_or(serde_json::Value::Null))
+    }
+
+    pub fn post(&self, url: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        let r = self.client.post(url).bearer_auth(&self.token).json(body).send().unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().unwrap_or(serde_json::Value::Null))
+    }
+
+    pub fn put(&self, url: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        let r = self.client.put(url).bearer_auth(&self.token).json(body).send().unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().unwrap_or(serde_json::Value::Null))
+    }
+}
+
+/// Polls `check` every 100 ms until it returns `Some`, or panics after `within`.
+pub fn eventually<T>(within: Duration, what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    let started = Instant::now();
+    loop {
+        if let Some(v) = check() {
+            return v;
+        }
+        assert!(started.elapsed() < within, "{what}: not within {within:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
