@@ -123,7 +123,12 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     use std::io::Write as _;
     let _ = std::io::stdout().flush();
     let app = super::api::router(node.state.clone());
-    axum::serve(listener, app).with_graceful_shutdown(async { let _ = tokio::signal::ctrl_c().await; }).await?;
+    let closing = node.state.closing.clone();
+    let signal = async move {
+        let _ = tokio::signal::ctrl_c().await;
+        let _ = closing.send(true);
+    };
+    axum::serve(listener, app).with_graceful_shutdown(signal).await?;
     node.stop().await;
     Ok(())
 }

@@ -15,6 +15,7 @@
 pub mod api;
 pub mod auth;
 pub mod bindings;
+pub mod console;
 pub mod core;
 pub mod demo;
 pub mod metrics;
@@ -60,6 +61,8 @@ pub struct AppState {
     pub catalog: RwLock<Catalog>,
     pub calendars: std::collections::BTreeMap<String, Arc<crate::calendar::Calendar>>,
     pub node: String,
+    /// Set when the node shuts down: live streams end so HTTP can drain.
+    pub closing: watch::Sender<bool>,
 }
 
 impl AppState {
@@ -125,6 +128,7 @@ impl Node {
             catalog: RwLock::new(catalog),
             calendars: rules.calendars.clone(),
             node: options.node.clone(),
+            closing: watch::channel(false).0,
         });
         let (stop, stopped) = watch::channel(false);
         let mut tasks = vec![tokio::spawn(scheduler(state.clone(), options.lease, stopped.clone()))];
@@ -157,7 +161,13 @@ pub async fn serve(options: Options) -> anyhow::Result<()> {
     use std::io::Write as _;
     let _ = std::io::stdout().flush();
     let app = api::router(node.state.clone());
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    let closing = node.state.closing.clone();
+    let signal = async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: no new requests; finishing those in flight");
+        let _ = closing.send(true);
+    };
+    axum::serve(listener, app).with_graceful_shutdown(signal).await?;
     tracing::info!("HTTP stopped; finishing accepted work");
     node.stop().await;
     Ok(())
@@ -306,5 +316,5 @@ async fn listen_once(state: &Arc<AppState>, stop: &mut watch::Receiver<bool>) ->
 
 /// The browser console's routes (static assets built into the binary).
 fn console_routes() -> axum::Router<Arc<AppState>> {
-    axum::Router::new()
+    console::routes()
 }

@@ -8,7 +8,7 @@ use axum::extract::Query;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use serde::Deserialize;
 use tokio_stream::wrappers::BroadcastStream;
-use tokio_stream::{Stream, StreamExt};
+use futures_util::{Stream, StreamExt};
 use utoipa::IntoParams;
 
 use super::{ApiError, ApiResult, State};
@@ -38,12 +38,15 @@ pub async fn stream(
         }
     }
     let only = q.department;
-    let events = BroadcastStream::new(state.stream.subscribe()).filter_map(move |item| {
-        let published = item.ok()?;
-        if !caller.sees(&published.department) || only.as_ref().is_some_and(|d| *d != published.department) {
-            return None;
-        }
-        Some(Ok(Event::default().event("outcome").data(&*published.json)))
+    let mut closing = state.closing.subscribe();
+    let closed = async move {
+        let _ = closing.wait_for(|c| *c).await;
+    };
+    let events = BroadcastStream::new(state.stream.subscribe()).take_until(closed).filter_map(move |item| {
+        let event = item.ok().filter(|p| {
+            caller.sees(&p.department) && only.as_ref().is_none_or(|d| *d == p.department)
+        });
+        std::future::ready(event.map(|p| Ok(Event::default().event("outcome").data(&*p.json))))
     });
     Ok(Sse::new(events).keep_alive(KeepAlive::default()))
 }
