@@ -389,3 +389,6 @@ pub fn enum_text<T: serde::Serialize>(value: &T) -> String {
 pub fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
+
+#[cfg(test)]
+mod tests;
