@@ -291,12 +291,17 @@ impl Core {
                 if self.touch(work, &timer.contact_id).is_err() {
                     return Ok(Vec::new());
                 }
-                let due = Timestamp::from_millisecond(timer.due).map_err(|e| CoreError::Internal(e.to_string()))?;
                 let which = if timer.kind == "deadline" {
                     Timer::Deadline(timer.name.clone())
                 } else {
                     Timer::Callback(timer.name.clone())
                 };
+                // The row keeps whole milliseconds; the contact keeps the exact
+                // instant, which the engine needs to recognise the timer.
+                let exact = Engine::timers(&work.touched[&timer.contact_id].now)
+                    .find(|(at, t)| *t == which && at.as_millisecond() == timer.due)
+                    .map(|(at, _)| at);
+                let Some(due) = exact else { return Ok(Vec::new()) };
                 Ok(self.fire(work, &timer.contact_id, &which, due, now))
             }
             Job::Migrate { contact: id, by } => {

@@ -219,3 +219,47 @@ pub fn eventually<T>(within: Duration, what: &str, mut check: impl FnMut() -> Op
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// A live `GET /api/v1/stream` subscription: every outcome it delivers, with
+/// the wall-clock time it arrived, read on a background thread.
+pub struct Sse {
+    events: std::sync::Arc<std::sync::Mutex<Vec<(std::time::SystemTime, serde_json::Value)>>>,
+}
+
+impl Sse {
+    /// Subscribes (the token goes in the query, as a browser's EventSource does).
+    pub fn connect(server: &Server, token: &str) -> Sse {
+        let client = reqwest::blocking::Client::builder().timeout(None::<Duration>).build().unwrap();
+        let response = client.get(server.url(&format!("/api/v1/stream?token={token}"))).send().unwrap();
+        assert_eq!(response.status().as_u16(), 200, "the stream answers 200");
+        let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = events.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(response).lines() {
+                let Ok(line) = line else { break };
+                if let Some(data) = line.strip_prefix("data:") {
+                    let value: serde_json::Value = serde_json::from_str(data.trim()).expect("stream data is JSON");
+                    sink.lock().unwrap().push((std::time::SystemTime::now(), value));
+                }
+            }
+        });
+        Sse { events }
+    }
+
+    /// Everything received so far.
+    pub fn events(&self) -> Vec<(std::time::SystemTime, serde_json::Value)> {
+        self.events.lock().unwrap().clone()
+    }
+}
+
+/// Runs `sql` with psql against `db` and returns its unaligned, tuples-only output.
+pub fn psql(db: &str, sql: &str) -> String {
+    let out = Command::new("psql").args([db, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql]).output().expect("psql runs");
+    assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// An RFC 3339 time from the API as an instant.
+pub fn instant(text: &serde_json::Value) -> jiff::Timestamp {
+    text.as_str().unwrap_or_else(|| panic!("{text} is not a time")).parse().unwrap_or_else(|e| panic!("{text}: {e}"))
+}

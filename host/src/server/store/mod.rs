@@ -226,7 +226,7 @@ impl Store {
                  updated_at = excluded.updated_at, version = excluded.version, snapshot = excluded.snapshot \
                  WHERE contacts.version = excluded.version - 1 RETURNING id",
             );
-            let written: Vec<String> = q.build().fetch_all(&mut *tx).await?.iter().map(|r| r.get(0)).collect();
+            let written: Vec<String> = Numbered::new(&mut q).query().fetch_all(&mut *tx).await?.iter().map(|r| r.get(0)).collect();
             if written.len() != batch.contacts.len() {
                 let lost = batch.contacts.iter().map(|(c, _)| c.id.clone()).filter(|id| !written.contains(id)).collect();
                 tx.rollback().await?;
@@ -247,7 +247,7 @@ impl Store {
                     .push_bind(node.to_string());
             });
             q.push(" RETURNING id");
-            for row in q.build().fetch_all(&mut *tx).await? {
+            for row in Numbered::new(&mut q).query().fetch_all(&mut *tx).await? {
                 let id: i64 = row.get(0);
                 first_log = if first_log == 0 { id } else { first_log.min(id) };
                 last_log = last_log.max(id);
@@ -266,7 +266,7 @@ impl Store {
                 sep.push_unseparated(")");
             }
             q.push(")");
-            q.build().execute(&mut *tx).await?;
+            Numbered::new(&mut q).query().execute(&mut *tx).await?;
         }
         for chunk in batch.timers_fired.chunks(200) {
             let mut q = QueryBuilder::new("DELETE FROM timers WHERE (contact_id, kind, name, due) IN (");
@@ -283,7 +283,7 @@ impl Store {
                 sep.push_unseparated(")");
             }
             q.push(")");
-            q.build().execute(&mut *tx).await?;
+            Numbered::new(&mut q).query().execute(&mut *tx).await?;
         }
         for chunk in batch.timers_set.chunks(2000) {
             let mut q = QueryBuilder::new("INSERT INTO timers (contact_id, kind, name, due, department) ");
@@ -297,7 +297,7 @@ impl Store {
             q.push(
                 " ON CONFLICT (contact_id, kind, name) DO UPDATE SET due = excluded.due, claimed_by = NULL, lease_until = NULL",
             );
-            q.build().execute(&mut *tx).await?;
+            Numbered::new(&mut q).query().execute(&mut *tx).await?;
         }
         for chunk in batch.callbacks.chunks(1000) {
             let mut q =
@@ -316,7 +316,7 @@ impl Store {
                 " ON CONFLICT (contact_id, id) DO UPDATE SET agent = excluded.agent, due = excluded.due, \
                  purpose = excluded.purpose, status = excluded.status, attempts = excluded.attempts",
             );
-            q.build().execute(&mut *tx).await?;
+            Numbered::new(&mut q).query().execute(&mut *tx).await?;
         }
         if notify && self.backend == Backend::Postgres && last_log > 0 {
             let payload = serde_json::json!({ "node": node, "first": first_log, "last": last_log }).to_string();
@@ -370,6 +370,35 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
+    }
+}
+
+/// sqlx's `QueryBuilder` writes `?` placeholders for the `Any` driver, which
+/// PostgreSQL refuses; this numbers them `$1, $2, …`, which both databases take
+/// (the SQL text itself never contains a `?`: every value is bound).
+pub(crate) struct Numbered<'q> {
+    sql: String,
+    arguments: Option<sqlx::any::AnyArguments<'q>>,
+}
+
+impl<'q> Numbered<'q> {
+    pub(crate) fn new(q: &'q mut QueryBuilder<'_, sqlx::Any>) -> Numbered<'q> {
+        let mut sql = String::with_capacity(q.sql().len() + 64);
+        let mut n = 0;
+        for c in q.sql().chars() {
+            if c == '?' {
+                n += 1;
+                sql.push_str(&format!("${n}"));
+            } else {
+                sql.push(c);
+            }
+        }
+        let arguments = sqlx::Execute::take_arguments(&mut q.build()).ok().flatten();
+        Numbered { sql, arguments }
+    }
+
+    pub(crate) fn query(&mut self) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
+        sqlx::query_with(&self.sql, self.arguments.take().unwrap_or_default())
     }
 }
 

@@ -95,7 +95,7 @@ impl Store {
             q.push(" AND agent = ").push_bind(a.clone());
         }
         q.push(" ORDER BY opened_at DESC LIMIT ").push_bind(filter.limit.clamp(1, 1000));
-        let rows = q.build().fetch_all(self.pool()).await?;
+        let rows = super::Numbered::new(&mut q).query().fetch_all(self.pool()).await?;
         Ok(rows
             .iter()
             .map(|r| ContactSummary {
@@ -151,7 +151,7 @@ impl Store {
         }
         q.push(" AND due <= ").push_bind(before);
         q.push(" ORDER BY due LIMIT 1000");
-        let rows = q.build().fetch_all(self.pool()).await?;
+        let rows = super::Numbered::new(&mut q).query().fetch_all(self.pool()).await?;
         Ok(rows
             .iter()
             .map(|r| CallbackView {
@@ -185,7 +185,7 @@ impl Store {
             q.push(" AND l.agent = ").push_bind(a.to_string());
         }
         q.push(" ORDER BY l.id LIMIT 10000");
-        let rows = q.build().fetch_all(self.pool()).await?;
+        let rows = super::Numbered::new(&mut q).query().fetch_all(self.pool()).await?;
         Ok(rows
             .iter()
             .map(|r| PointsRow {
@@ -203,7 +203,7 @@ impl Store {
         let mut q = QueryBuilder::new("SELECT contact_id, department, name, due FROM timers WHERE kind = 'deadline'");
         scope(&mut q, "department", departments);
         q.push(" ORDER BY due LIMIT ").push_bind(limit.clamp(1, 1000));
-        let rows = q.build().fetch_all(self.pool()).await?;
+        let rows = super::Numbered::new(&mut q).query().fetch_all(self.pool()).await?;
         Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect())
     }
 

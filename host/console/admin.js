@@ -1,0 +1,205 @@
+// The admin's screen: departments with their bound SOP, parameter editing
+// validated against the plugin's manifest, SOP swaps with a preview of the
+// contacts that stay pinned, plugin upload, users and roles, the audit trail.
+
+import { api, get, put, post } from './api.js';
+import { t, label } from './i18n.js';
+import { h, clock, toast } from './util.js';
+
+/// Checks a parameter value against its manifest kind; returns the JSON value or throws.
+export function parseParam(param, text) {
+  const raw = typeof text === 'string' ? text.trim() : text;
+  switch (param.kind) {
+    case 'integer': {
+      if (!/^-?\d+$/.test(String(raw))) throw new Error(`${param.name}: ${t('kind.integer')}`);
+      return Number(raw);
+    }
+    case 'flag':
+      return raw === true || raw === 'true';
+    case 'duration': {
+      // As the rules files write them: 30s, 10m, 2h, 3d, or combined (1h30m).
+      if (!/^(\d+[dhms])+$/.test(String(raw))) throw new Error(`${param.name}: ${t('kind.duration')} (30s, 10m, 2h, 1d)`);
+      return String(raw);
+    }
+    default:
+      return String(raw ?? '');
+  }
+}
+
+export function mount(root) {
+  const depBox = h('div#departments');
+  const pluginsBox = h('div#plugins');
+  const usersBox = h('div#users');
+  const auditBox = h('div#audit');
+  const page = h('div.admin',
+    h('section.card', h('h2', t('admin.departments')), depBox),
+    h('div.grid2',
+      h('section.card', h('h2', t('admin.upload')), pluginsBox),
+      h('section.card', h('h2', t('admin.users')), usersBox)),
+    h('section.card', h('h2', t('admin.audit')), auditBox));
+  root.append(page);
+  const state = { departments: [], plugins: [], users: [], editing: null };
+
+  async function load() {
+    try {
+      const [deps, plugins, users, audit] = await Promise.all([get('/departments'), get('/plugins'), get('/users'), get('/audit?limit=100')]);
+      state.departments = deps.departments;
+      state.plugins = plugins.plugins;
+      state.users = users.users;
+      drawDepartments();
+      drawPlugins();
+      drawUsers();
+      drawAudit(audit.entries);
+    } catch (e) {
+      toast(t('err.network', { what: e.message }), 'error');
+    }
+  }
+
+  function drawDepartments() {
+    depBox.replaceChildren(...state.departments.map((d) => {
+      const b = d.binding;
+      const open = Object.entries(d.open_per_binding ?? {}).map(([rev, n]) => `#${rev}: ${n}`).join(' · ') || '0';
+      const card = h('article.dept', { dataset: { id: d.id } },
+        h('div.row',
+          h('h3', d.binding.name || d.id, h('span.meta', ` ${d.id}`)), h('span.spacer'),
+          h('button.primary.small', { type: 'button', dataset: { edit: d.id }, onclick: () => { state.editing = d.id; drawDepartments(); } }, t('admin.edit'))),
+        h('dl.facts',
+          h('div', h('dt', t('admin.plugin')), h('dd.plugin', b.plugin_id)),
+          h('div', h('dt', t('admin.version')), h('dd.version', b.plugin_version)),
+          h('div', h('dt', t('admin.revision')), h('dd.revision', `#${b.revision}`)),
+          h('div', h('dt', t('admin.calendar')), h('dd', b.calendar)),
+          h('div', h('dt', t('admin.open')), h('dd.open', open))),
+        h('details', h('summary', t('admin.params')),
+          h('table.rows.params', h('tbody', ...(d.manifest.params ?? []).map((p) => h('tr',
+            h('th', p.name), h('td', String(b.params?.[p.name] ?? p.default)), h('td.muted.small', `${label('kind', p.kind)} · ${p.description}`)))))),
+        state.editing === d.id ? editor(d) : null);
+      return card;
+    }));
+  }
+
+  function editor(d) {
+    const b = d.binding;
+    const versions = state.plugins;
+    const pluginSel = h('select', { name: 'plugin' }, ...[...new Set(versions.map((p) => p.id))].map((id) => h('option', { value: id, selected: id === b.plugin_id }, id)));
+    const versionSel = h('select', { name: 'version' });
+    const fillVersions = () => {
+      versionSel.replaceChildren(...versions.filter((p) => p.id === pluginSel.value).map((p) => h('option', { value: p.version, selected: p.version === b.plugin_version && p.id === b.plugin_id }, p.version)));
+    };
+    fillVersions();
+    pluginSel.addEventListener('change', fillVersions);
+    const inputs = (d.manifest.params ?? []).map((p) => {
+      const value = b.params?.[p.name] ?? p.default;
+      const input = p.kind === 'flag'
+        ? h('input', { type: 'checkbox', name: p.name, checked: value === true })
+        : h('input', { name: p.name, value: String(value), dataset: { kind: p.kind }, inputmode: p.kind === 'integer' ? 'numeric' : null });
+      const err = h('span.error.small');
+      input.addEventListener('input', () => {
+        try { parseParam(p, input.value); err.textContent = ''; input.removeAttribute('aria-invalid'); } catch (e) { err.textContent = e.message; input.setAttribute('aria-invalid', 'true'); }
+      });
+      return { p, input, row: h('label.param', h('span', p.name, h('span.muted.small', ` ${label('kind', p.kind)}`)), input, err, h('span.muted.small', p.description)) };
+    });
+    const preview = h('div.preview#swap-preview', { 'aria-live': 'polite' });
+    const body = () => {
+      const params = {};
+      const errors = [];
+      for (const { p, input } of inputs) {
+        try { params[p.name] = parseParam(p, input.type === 'checkbox' ? input.checked : input.value); } catch (e) { errors.push(e.message); }
+      }
+      if (errors.length) throw new Error(errors.join('; '));
+      // A different plugin takes its own parameters: send only those of the current manifest when it stays.
+      const samePlugin = pluginSel.value === b.plugin_id;
+      return { plugin: pluginSel.value, version: versionSel.value, params: samePlugin ? params : undefined };
+    };
+    const submit = async (dryRun) => {
+      let request;
+      try { request = body(); } catch (e) { preview.replaceChildren(h('p.error', { role: 'alert' }, t('admin.invalid', { what: e.message }))); return; }
+      try {
+        const answer = await put(`/departments/${encodeURIComponent(d.id)}/binding`, { ...request, dry_run: dryRun });
+        if (dryRun) {
+          preview.replaceChildren(h('p.pinned', { dataset: { pinned: answer.pinned } },
+            `${answer.binding.plugin_id}@${answer.binding.plugin_version} → #${answer.binding.revision}. `, t('admin.pinned', { n: answer.pinned })));
+        } else {
+          toast(t('admin.applied', { rev: answer.binding.revision }), 'ok');
+          state.editing = null;
+          load();
+        }
+      } catch (e) {
+        preview.replaceChildren(h('p.error', { role: 'alert' }, e.message));
+      }
+    };
+    return h('form.editor', { onsubmit: (e) => { e.preventDefault(); submit(false); } },
+      h('div.row', h('label', t('admin.plugin'), pluginSel), h('label', t('admin.version'), versionSel)),
+      h('div.params-grid', ...inputs.map((i) => i.row)),
+      preview,
+      h('div.row',
+        h('button.ghost', { type: 'button', dataset: { preview: d.id }, onclick: () => submit(true) }, t('admin.preview')),
+        h('button.primary', { type: 'submit', dataset: { apply: d.id } }, t('admin.apply')),
+        h('button.ghost', { type: 'button', onclick: () => { state.editing = null; drawDepartments(); } }, t('admin.cancel'))));
+  }
+
+  function drawPlugins() {
+    const file = h('input#plugin-file', { type: 'file', accept: '.wasm,application/wasm' });
+    const result = h('p', { 'aria-live': 'polite' });
+    file.addEventListener('change', async () => {
+      const f = file.files?.[0];
+      if (!f) return;
+      try {
+        const manifest = await api('POST', '/plugins', await f.arrayBuffer());
+        result.className = 'ok';
+        result.textContent = t('admin.upload.done', { id: manifest.id, version: manifest.version });
+        load();
+      } catch (e) {
+        result.className = 'error';
+        result.textContent = e.message;
+      }
+    });
+    pluginsBox.replaceChildren(file, result,
+      h('table.rows', h('tbody', ...state.plugins.map((p) => h('tr', h('td', p.id), h('td', p.version), h('td.muted.small.mono', p.sha256.slice(0, 12)))))));
+  }
+
+  function drawUsers() {
+    const roles = ['agent', 'supervisor', 'admin', 'author'];
+    const name = h('input', { name: 'name', required: true, autocomplete: 'off' });
+    const role = h('select', { name: 'role' }, ...roles.map((r) => h('option', { value: r }, t(`role.${r}`))));
+    const deps = h('select', { name: 'departments', multiple: true, size: 4 }, ...state.departments.map((d) => h('option', { value: d.id }, d.id)));
+    const password = h('input', { name: 'password', type: 'password', autocomplete: 'new-password', minlength: 8 });
+    const form = h('form.user-form', {
+      onsubmit: async (e) => {
+        e.preventDefault();
+        try {
+          await post('/users', {
+            name: name.value.trim(), role: role.value,
+            departments: [...deps.selectedOptions].map((o) => o.value),
+            password: password.value || undefined,
+          });
+          toast(t('saved'), 'ok');
+          load();
+        } catch (err) {
+          toast(err.message, 'error');
+        }
+      },
+    },
+    h('label', t('admin.user.name'), name), h('label', t('admin.user.role'), role),
+    h('label', t('admin.user.departments'), deps), h('label', t('admin.user.password'), password),
+    h('button.primary', { type: 'submit' }, t('admin.user.add')));
+    usersBox.replaceChildren(
+      h('table.rows#user-table',
+        h('thead', h('tr', h('th', t('admin.user.name')), h('th', t('admin.user.role')), h('th', t('admin.user.departments')))),
+        h('tbody', ...state.users.map((u) => h('tr', h('td', u.name), h('td', t(`role.${u.role}`)), h('td.small', u.departments.join(', ') || '—'))))),
+      form);
+  }
+
+  function drawAudit(entries) {
+    auditBox.replaceChildren(h('table.rows#audit-table',
+      h('thead', h('tr', ...['at', 'actor', 'action', 'subject', 'detail'].map((k) => h('th', t(`admin.audit.${k}`))))),
+      h('tbody', ...entries.map((e) => h('tr',
+        h('td.nowrap', clock(e.at)), h('td', e.actor), h('td', e.action), h('td', e.subject),
+        h('td.small.mono', JSON.stringify(e.detail)))))));
+  }
+
+  load();
+  return {
+    outcome() {},
+    unmount() { page.remove(); },
+  };
+}
