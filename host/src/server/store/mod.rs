@@ -226,7 +226,7 @@ impl Store {
                  updated_at = excluded.updated_at, version = excluded.version, snapshot = excluded.snapshot \
                  WHERE contacts.version = excluded.version - 1 RETURNING id",
             );
-            let written: Vec<String> = Numbered::new(&mut q).query().fetch_all(&mut *tx).await?.iter().map(|r| r.get(0)).collect();
+            let written: Vec<String> = Numbered::on(self.backend, &mut q).query().fetch_all(&mut *tx).await?.iter().map(|r| r.get(0)).collect();
             if written.len() != batch.contacts.len() {
                 let lost = batch.contacts.iter().map(|(c, _)| c.id.clone()).filter(|id| !written.contains(id)).collect();
                 tx.rollback().await?;
@@ -247,7 +247,7 @@ impl Store {
                     .push_bind(node.to_string());
             });
             q.push(" RETURNING id");
-            for row in Numbered::new(&mut q).query().fetch_all(&mut *tx).await? {
+            for row in Numbered::on(self.backend, &mut q).query().fetch_all(&mut *tx).await? {
                 let id: i64 = row.get(0);
                 first_log = if first_log == 0 { id } else { first_log.min(id) };
                 last_log = last_log.max(id);
@@ -266,7 +266,7 @@ impl Store {
                 sep.push_unseparated(")");
             }
             q.push(")");
-            Numbered::new(&mut q).query().execute(&mut *tx).await?;
+            Numbered::on(self.backend, &mut q).query().execute(&mut *tx).await?;
         }
         for chunk in batch.timers_fired.chunks(200) {
             let mut q = QueryBuilder::new("DELETE FROM timers WHERE (contact_id, kind, name, due) IN (");
@@ -283,7 +283,7 @@ impl Store {
                 sep.push_unseparated(")");
             }
             q.push(")");
-            Numbered::new(&mut q).query().execute(&mut *tx).await?;
+            Numbered::on(self.backend, &mut q).query().execute(&mut *tx).await?;
         }
         for chunk in batch.timers_set.chunks(2000) {
             let mut q = QueryBuilder::new("INSERT INTO timers (contact_id, kind, name, due, department) ");
@@ -297,7 +297,7 @@ impl Store {
             q.push(
                 " ON CONFLICT (contact_id, kind, name) DO UPDATE SET due = excluded.due, claimed_by = NULL, lease_until = NULL",
             );
-            Numbered::new(&mut q).query().execute(&mut *tx).await?;
+            Numbered::on(self.backend, &mut q).query().execute(&mut *tx).await?;
         }
         for chunk in batch.callbacks.chunks(1000) {
             let mut q =
@@ -316,7 +316,7 @@ impl Store {
                 " ON CONFLICT (contact_id, id) DO UPDATE SET agent = excluded.agent, due = excluded.due, \
                  purpose = excluded.purpose, status = excluded.status, attempts = excluded.attempts",
             );
-            Numbered::new(&mut q).query().execute(&mut *tx).await?;
+            Numbered::on(self.backend, &mut q).query().execute(&mut *tx).await?;
         }
         if notify && self.backend == Backend::Postgres && last_log > 0 {
             let payload = serde_json::json!({ "node": node, "first": first_log, "last": last_log }).to_string();
@@ -395,6 +395,22 @@ impl<'q> Numbered<'q> {
         }
         let arguments = sqlx::Execute::take_arguments(&mut q.build()).ok().flatten();
         Numbered { sql, arguments }
+    }
+
+    /// Like [`Numbered::new`], but leaves SQLite its plain `?`: SQLite looks
+    /// a numbered parameter (`$N`) up by a linear search, once when parsing
+    /// and again when sqlx binds it, which is quadratic in a batch's
+    /// thousands of parameters (at 64 connections it took more than a third
+    /// of the database thread's time; see docs/performance.md).
+    pub(crate) fn on(backend: Backend, q: &'q mut QueryBuilder<'_, sqlx::Any>) -> Numbered<'q> {
+        match backend {
+            Backend::Postgres => Numbered::new(q),
+            Backend::Sqlite => {
+                let sql = q.sql().to_string();
+                let arguments = sqlx::Execute::take_arguments(&mut q.build()).ok().flatten();
+                Numbered { sql, arguments }
+            }
+        }
     }
 
     pub(crate) fn query(&mut self) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
