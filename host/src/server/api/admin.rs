@@ -3,14 +3,14 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiError, ApiResult, Body, State};
+use super::{ApiError, ApiResult, Body, Params, State};
 use crate::server::auth::{self, Caller, Role};
 use crate::server::core::{Command, Job};
 use crate::server::store::{AuditEntry, BindingRow, UserRow};
@@ -372,7 +372,7 @@ pub struct AuditList {
 
 /// The audit trail, newest first (admins).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "admin", params(AuditQuery), responses((status = 200, body = AuditList)))]
-pub async fn audit(state: State, caller: Caller, Query(q): Query<AuditQuery>) -> ApiResult<Json<AuditList>> {
+pub async fn audit(state: State, caller: Caller, Params(q): Params<AuditQuery>) -> ApiResult<Json<AuditList>> {
     caller.require(&[Role::Admin], "reading the audit trail")?;
     Ok(Json(AuditList { entries: state.store.audit_trail(q.limit.unwrap_or(200)).await? }))
 }

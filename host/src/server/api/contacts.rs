@@ -1,14 +1,14 @@
 //! Contacts: open one, post events, read it with its timeline, list them;
 //! the agent's utterance check and scripts; callbacks, deadlines, points.
 
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiError, ApiResult, Body, State};
+use super::{ApiError, ApiResult, Body, Params, State};
 use crate::event::{Envelope, Event};
 use crate::server::auth::Caller;
 use crate::server::core::{Command, Job, OutcomeJson};
@@ -222,8 +222,7 @@ pub struct ContactList {
 /// Contacts of the caller's departments, newest first.
 #[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts", params(ListQuery),
     responses((status = 200, body = ContactList), (status = 400, body = super::ErrorBody)))]
-pub async fn list(state: State, caller: Caller, query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>) -> ApiResult<axum::Json<ContactList>> {
-    let Query(q) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
+pub async fn list(state: State, caller: Caller, Params(q): Params<ListQuery>) -> ApiResult<axum::Json<ContactList>> {
     if let Some(d) = &q.department {
         if !caller.sees(d) {
             return Err(ApiError::forbidden(format!("you ({}) do not work for department `{d}`", caller.name)));
@@ -281,8 +280,7 @@ pub struct ScriptAnswer {
 /// The plugin's script for a scene, filled in for this contact.
 #[utoipa::path(get, path = "/api/v1/contacts/{id}/script", tag = "contacts",
     params(("id" = String, Path, description = "contact id"), ScriptQuery), responses((status = 200, body = ScriptAnswer)))]
-pub async fn script(state: State, caller: Caller, Path(id): Path<String>, query: Result<Query<ScriptQuery>, axum::extract::rejection::QueryRejection>) -> ApiResult<axum::Json<ScriptAnswer>> {
-    let Query(q) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
+pub async fn script(state: State, caller: Caller, Path(id): Path<String>, Params(q): Params<ScriptQuery>) -> ApiResult<axum::Json<ScriptAnswer>> {
     visible(&state, &caller, &id).await?;
     let scene = q.scene.clone();
     let text = state.ask(|reply| Command::Script { contact: id, scene: q.scene, reply }).await?;
@@ -304,8 +302,7 @@ pub struct CallbackList {
 
 /// Callbacks due (and overdue) in the caller's departments.
 #[utoipa::path(get, path = "/api/v1/callbacks", tag = "contacts", params(CallbackQuery), responses((status = 200, body = CallbackList)))]
-pub async fn callbacks(state: State, caller: Caller, query: Result<Query<CallbackQuery>, axum::extract::rejection::QueryRejection>) -> ApiResult<axum::Json<CallbackList>> {
-    let Query(q) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
+pub async fn callbacks(state: State, caller: Caller, Params(q): Params<CallbackQuery>) -> ApiResult<axum::Json<CallbackList>> {
     let before = match &q.before {
         Some(text) => crate::event::parse_time(text).map_err(|e| ApiError::bad_request("invalid_query", e))?.as_millisecond(),
         None => now_ms() + 24 * 3600 * 1000,
@@ -359,8 +356,7 @@ pub struct PointsLedger {
 
 /// The penalty and reward ledger per agent and period. Agents see their own.
 #[utoipa::path(get, path = "/api/v1/points", tag = "contacts", params(PointsQuery), responses((status = 200, body = PointsLedger)))]
-pub async fn points(state: State, caller: Caller, query: Result<Query<PointsQuery>, axum::extract::rejection::QueryRejection>) -> ApiResult<axum::Json<PointsLedger>> {
-    let Query(q) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
+pub async fn points(state: State, caller: Caller, Params(q): Params<PointsQuery>) -> ApiResult<axum::Json<PointsLedger>> {
     let parse = |t: &Option<String>, default: i64| -> ApiResult<i64> {
         match t {
             Some(text) => Ok(crate::event::parse_time(text).map_err(|e| ApiError::bad_request("invalid_query", e))?.as_millisecond()),

@@ -4,14 +4,13 @@
 
 use std::convert::Infallible;
 
-use axum::extract::Query;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use serde::Deserialize;
 use tokio_stream::wrappers::BroadcastStream;
 use futures_util::{Stream, StreamExt};
 use utoipa::IntoParams;
 
-use super::{ApiError, ApiResult, State};
+use super::{ApiError, ApiResult, Params, State};
 use crate::server::auth::Caller;
 
 #[derive(Deserialize, IntoParams)]
@@ -29,9 +28,8 @@ pub struct StreamQuery {
 pub async fn stream(
     state: State,
     caller: Caller,
-    query: Result<Query<StreamQuery>, axum::extract::rejection::QueryRejection>,
+    Params(q): Params<StreamQuery>,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    let Query(q) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
     if let Some(d) = &q.department {
         if !caller.sees(d) {
             return Err(ApiError::forbidden(format!("you ({}) do not work for department `{d}`", caller.name)));
