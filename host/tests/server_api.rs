@@ -431,6 +431,7 @@ fn openapi_metrics_and_health() {
         "/api/v1/departments/{id}/binding",
         "/api/v1/stream",
         "/api/v1/audit",
+        "/api/v1/stats",
     ] {
         assert!(paths.contains_key(path), "{path} is documented (paths: {:?})", paths.keys().collect::<Vec<_>>());
     }

@@ -70,6 +70,15 @@ pub struct DepartmentView {
 #[derive(Serialize, ToSchema)]
 pub struct DepartmentList {
     pub departments: Vec<DepartmentView>,
+    /// The calendars a binding may name (`rules/calendars/*.toml`).
+    pub calendars: Vec<CalendarView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CalendarView {
+    pub name: String,
+    /// IANA name, e.g. `Asia/Shanghai`: the zone of the department's days and business hours.
+    pub timezone: String,
 }
 
 /// Departments the caller works for, with their current binding.
@@ -96,7 +105,12 @@ pub async fn departments(state: State, caller: Caller) -> ApiResult<Json<Departm
             .collect();
         out.push(DepartmentView { id: binding.department.clone(), binding, manifest, open_per_binding: Value::Object(open) });
     }
-    Ok(Json(DepartmentList { departments: out }))
+    let calendars = state
+        .calendars
+        .iter()
+        .map(|(name, c)| CalendarView { name: name.clone(), timezone: c.zone().iana_name().unwrap_or("UTC").to_string() })
+        .collect();
+    Ok(Json(DepartmentList { departments: out, calendars }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -134,6 +148,14 @@ pub async fn put_binding(state: State, caller: Caller, Path(id): Path<String>, B
     let current = state.store.current_bindings().await?.into_iter().find(|b| b.department == id).ok_or_else(|| {
         ApiError::not_found(format!("no department `{id}`; departments come from rules/departments/*.toml"))
     })?;
+    if let Some(name) = req.calendar.as_ref().filter(|c| !state.calendars.contains_key(*c)) {
+        let known: Vec<&str> = state.calendars.keys().map(String::as_str).collect();
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_calendar",
+            format!("no calendar `{name}` (known: {}); calendars come from rules/calendars/*.toml", known.join(", ")),
+        ));
+    }
     let plugin_id = req.plugin.clone().unwrap_or_else(|| current.plugin_id.clone());
     let plugin_version = {
         let catalog = state.catalog.read().expect("catalog lock");

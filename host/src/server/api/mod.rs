@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod contacts;
+pub mod stats;
 pub mod stream;
 
 use std::sync::Arc;
@@ -180,7 +181,7 @@ impl Caller {
     paths(
         admin::login, admin::me,
         contacts::create, contacts::post_event, contacts::get_contact, contacts::list, contacts::check, contacts::script,
-        contacts::callbacks, contacts::deadlines, contacts::points,
+        contacts::callbacks, contacts::deadlines, contacts::points, stats::stats,
         admin::departments, admin::put_binding, admin::migrate, admin::plugins, admin::upload_plugin, admin::plugin,
         admin::users, admin::add_user, admin::audit,
         stream::stream,
@@ -214,6 +215,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/callbacks", get(contacts::callbacks))
         .route("/deadlines", get(contacts::deadlines))
         .route("/points", get(contacts::points))
+        .route("/stats", get(stats::stats))
         .route("/departments", get(admin::departments))
         .route("/departments/{id}/binding", put(admin::put_binding))
         .route("/departments/{id}/migrate", post(admin::migrate))

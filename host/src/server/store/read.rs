@@ -50,6 +50,42 @@ pub struct PointsRow {
     pub outcome: serde_json::Value,
 }
 
+/// Outcomes of one kind in one department, quarter hour and agent (the
+/// agent of a penalty or reward), with their summed points.
+#[derive(Debug, Clone)]
+pub struct OutcomeCount {
+    pub department: String,
+    pub kind: String,
+    pub agent: Option<String>,
+    /// The start of their quarter hour (ms). Every time zone's offset is a
+    /// whole number of quarter hours, so a quarter lies in one local day of any zone.
+    pub quarter: i64,
+    pub count: i64,
+    /// Signed, as in the log: negative for penalties.
+    pub points: i64,
+}
+
+const QUARTER_MS: i64 = 15 * 60 * 1000;
+
+/// A deadline missed or an escalation, for the supervisor's list.
+#[derive(Debug, Clone)]
+pub struct Incident {
+    pub contact: String,
+    pub department: String,
+    /// The contact's agent now.
+    pub agent: Option<String>,
+    pub at: i64,
+    pub outcome: serde_json::Value,
+}
+
+/// The log's outcomes statistics read, with their contacts. The `kind`
+/// list is the `log_stats` index's condition (schema V2), written the same
+/// so SQLite can use that index; `CROSS JOIN` makes SQLite read the log
+/// first, through it, rather than every contact a department ever had
+/// (its guess without `ANALYZE`); PostgreSQL plans it as any join.
+const STATS_FROM: &str = "log l CROSS JOIN contacts c WHERE c.id = l.contact_id \
+     AND l.kind IN ('deadline_met', 'deadline_missed', 'escalated', 'penalty', 'reward')";
+
 /// Filters for the contact list.
 #[derive(Debug, Default, Clone)]
 pub struct ContactFilter {
@@ -234,5 +270,51 @@ impl Store {
             .fetch_all(self.pool())
             .await?;
         Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    /// Deadline, escalation and points outcomes of `departments` in `[from, to)`
+    /// (ms), counted per department, kind, agent and quarter hour.
+    pub async fn outcome_counts(&self, departments: &[String], from: i64, to: i64) -> anyhow::Result<Vec<OutcomeCount>> {
+        let mut q = QueryBuilder::new(format!(
+            "SELECT c.department, l.kind, l.agent, l.at / {QUARTER_MS} * {QUARTER_MS}, COUNT(*), CAST(COALESCE(SUM(l.points), 0) AS BIGINT) \
+             FROM {STATS_FROM} AND l.entry = 'outcome'"
+        ));
+        q.push(" AND l.at >= ").push_bind(from).push(" AND l.at < ").push_bind(to);
+        scope(&mut q, "c.department", Some(departments));
+        q.push(format!(" GROUP BY c.department, l.kind, l.agent, l.at / {QUARTER_MS} * {QUARTER_MS}"));
+        let rows = super::Numbered::new(&mut q).query().fetch_all(self.pool()).await?;
+        Ok(rows
+            .iter()
+            .map(|r| OutcomeCount {
+                department: r.get(0),
+                kind: r.get(1),
+                agent: r.get(2),
+                quarter: r.get(3),
+                count: r.get(4),
+                points: r.get(5),
+            })
+            .collect())
+    }
+
+    /// Missed deadlines and escalations of `departments` in `[from, to)` (ms), newest first.
+    pub async fn incidents(&self, departments: &[String], from: i64, to: i64, limit: i64) -> anyhow::Result<Vec<Incident>> {
+        let mut q = QueryBuilder::new(format!(
+            "SELECT l.contact_id, c.department, c.agent, l.at, l.body \
+             FROM {STATS_FROM} AND l.kind IN ('deadline_missed', 'escalated') AND l.entry = 'outcome'"
+        ));
+        q.push(" AND l.at >= ").push_bind(from).push(" AND l.at < ").push_bind(to);
+        scope(&mut q, "c.department", Some(departments));
+        q.push(" ORDER BY l.at DESC, l.id DESC LIMIT ").push_bind(limit.clamp(1, 1000));
+        let rows = super::Numbered::new(&mut q).query().fetch_all(self.pool()).await?;
+        Ok(rows
+            .iter()
+            .map(|r| Incident {
+                contact: r.get(0),
+                department: r.get(1),
+                agent: r.get(2),
+                at: r.get(3),
+                outcome: serde_json::from_str(&r.get::<String, _>(4)).unwrap_or_default(),
+            })
+            .collect())
     }
 }

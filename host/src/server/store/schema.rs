@@ -2,7 +2,7 @@
 //! differ between SQLite and PostgreSQL are placeholders filled per backend.
 
 /// Migrations in order; each runs once, recorded in `schema_migrations`.
-pub const MIGRATIONS: &[(i64, &str)] = &[(1, V1)];
+pub const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2)];
 
 const V1: &str = r#"
 -- The append-only log: every accepted event and every outcome it produced,
@@ -116,4 +116,12 @@ CREATE TABLE audit (
     subject TEXT NOT NULL,
     detail TEXT NOT NULL
 );
+"#;
+
+/// Supervisors' statistics read the log's deadline, escalation and points
+/// outcomes by time. Partial, so the other outcomes (most of the log) cost
+/// no index write; queries must repeat this `kind IN (…)` list verbatim for
+/// SQLite to use it (see `STATS_FROM` in read.rs).
+const V2: &str = r#"
+CREATE INDEX log_stats ON log (at) WHERE kind IN ('deadline_met', 'deadline_missed', 'escalated', 'penalty', 'reward');
 "#;
