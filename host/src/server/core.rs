@@ -43,12 +43,24 @@ pub type Reply<T> = oneshot::Sender<Result<T, CoreError>>;
 /// Outcomes of one request, each already serialized as the spec's JSON.
 pub type OutcomeJson = Vec<Arc<str>>;
 
+/// The departments whose contacts a request may touch; `None`: all.
+pub type Scope = Option<Vec<String>>;
+
+fn in_scope(scope: &Scope, department: &str) -> bool {
+    scope.as_ref().is_none_or(|s| s.iter().any(|d| d == department))
+}
+
+/// The same answer whether a contact does not exist or is another department's.
+fn not_found(id: &str) -> CoreError {
+    CoreError::NotFound(format!("no contact `{id}` in your departments"))
+}
+
 /// Something that changes a contact.
 #[derive(Debug)]
 pub enum Job {
     /// Opens a contact; `generated` ids are known to be new.
     Open { id: String, opened: Opened, raw: Value, generated: bool },
-    Event { contact: String, event: Event, raw: Value },
+    Event { contact: String, event: Event, raw: Value, scope: Scope },
     /// A timer a scheduler claimed.
     Fire(TimerRow),
     /// Moves an open contact to its department's current binding.
@@ -58,8 +70,8 @@ pub enum Job {
 /// What the core is asked to do.
 pub enum Command {
     Run { job: Job, reply: Option<Reply<OutcomeJson>> },
-    Check { contact: String, text: String, reply: Reply<Vec<wit::Violation>> },
-    Script { contact: String, scene: String, reply: Reply<Option<String>> },
+    Check { contact: String, scope: Scope, text: String, reply: Reply<Vec<wit::Violation>> },
+    Script { contact: String, scope: Scope, scene: String, reply: Reply<Option<String>> },
     /// A new binding for a department (already stored).
     Rebind { department: Department, reply: Reply<()> },
     /// An older binding open contacts still use.
@@ -105,6 +117,36 @@ struct Work {
     published: Vec<Published>,
 }
 
+/// A batch whose jobs ran, ready to commit.
+struct Prepared {
+    runs: Vec<(Job, Option<Reply<OutcomeJson>>)>,
+    results: Vec<Result<OutcomeJson, CoreError>>,
+    batch: Batch,
+    published: Vec<Published>,
+    /// Every contact the batch read or changed.
+    touched: Vec<String>,
+    started: Instant,
+}
+
+/// A batch whose transaction is running.
+struct InFlight {
+    runs: Vec<(Job, Option<Reply<OutcomeJson>>)>,
+    results: Vec<Result<OutcomeJson, CoreError>>,
+    published: Vec<Published>,
+    touched: Vec<String>,
+    outcomes: usize,
+    started: Instant,
+    commit: tokio::task::JoinHandle<anyhow::Result<Committed>>,
+}
+
+enum Settled {
+    Committed,
+    /// Another node changed one of the contacts first: run these again.
+    Conflict(Vec<(Job, Option<Reply<OutcomeJson>>)>),
+    /// The database refused the write; the requests were answered so.
+    Failed,
+}
+
 struct Touched {
     now: Contact,
     before: Option<Contact>,
@@ -125,39 +167,66 @@ impl Core {
 
     /// Serves commands until every sender is gone, then returns (after the
     /// last batch committed): that is the graceful end of a node.
+    ///
+    /// Batches are pipelined: while one batch's transaction is in flight,
+    /// the next batch runs on the contacts as that transaction leaves them.
+    /// Nobody is answered before their own batch commits; if a batch does
+    /// not commit as prepared, the batch prepared on top of it runs again.
     pub fn run(mut self, mut rx: mpsc::Receiver<Command>) {
-        let mut runs = Vec::new();
-        while let Some(first) = rx.blocking_recv() {
-            let mut next = Some(first);
-            while let Some(command) = next.take() {
-                match command {
-                    Command::Run { job, reply } => runs.push((job, reply)),
-                    other => self.control(other),
-                }
-                if runs.len() < MAX_BATCH {
-                    next = rx.try_recv().ok();
+        let mut inflight: Option<InFlight> = None;
+        loop {
+            let mut runs = Vec::new();
+            if inflight.is_none() {
+                match rx.blocking_recv() {
+                    Some(command) => self.take(command, &mut runs),
+                    None => break,
                 }
             }
-            if !runs.is_empty() {
-                self.metrics.queue_depth.set(rx.len() as i64);
-                self.run_batch(std::mem::take(&mut runs));
+            while runs.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(command) => self.take(command, &mut runs),
+                    Err(_) => break,
+                }
             }
+            if runs.is_empty() {
+                if let Some(previous) = inflight.take() {
+                    self.settle(previous);
+                }
+                continue;
+            }
+            self.metrics.queue_depth.set(rx.len() as i64);
+            let mut prepared = self.prepare(runs);
+            if let Some(previous) = inflight.take() {
+                if !self.settle(previous) {
+                    self.forget(&prepared.touched);
+                    prepared = self.prepare(prepared.runs);
+                }
+            }
+            inflight = self.launch(prepared);
         }
         tracing::info!(node = %self.node, "core stopped: every accepted request committed");
+    }
+
+    fn take(&mut self, command: Command, runs: &mut Vec<(Job, Option<Reply<OutcomeJson>>)>) {
+        match command {
+            Command::Run { job, reply } => runs.push((job, reply)),
+            other => self.control(other),
+        }
     }
 
     fn control(&mut self, command: Command) {
         match command {
             Command::Run { .. } => unreachable!("batched"),
-            Command::Check { contact, text, reply } => {
-                let result = self.committed(&contact).and_then(|c| {
+            Command::Check { contact, scope, text, reply } => {
+                let result = self.committed(&contact, &scope).and_then(|c| {
                     self.engine.check_utterance(&c, &text).map_err(CoreError::Internal)
                 });
                 let _ = reply.send(result);
             }
-            Command::Script { contact, scene, reply } => {
-                let result =
-                    self.committed(&contact).and_then(|c| self.engine.script(&c, &scene).map_err(CoreError::Internal));
+            Command::Script { contact, scope, scene, reply } => {
+                let result = self
+                    .committed(&contact, &scope)
+                    .and_then(|c| self.engine.script(&c, &scene).map_err(CoreError::Internal));
                 let _ = reply.send(result);
             }
             Command::Rebind { department, reply } => {
@@ -166,17 +235,23 @@ impl Core {
                 let _ = reply.send(Ok(()));
             }
             Command::Retain(department) => self.engine.retain(department),
-            Command::Evict(ids) => {
-                for id in ids {
-                    self.cache.remove(&id);
-                }
-            }
+            Command::Evict(ids) => self.forget(&ids),
         }
     }
 
-    /// A contact as committed (cached or loaded).
-    fn committed(&mut self, id: &str) -> Result<Contact, CoreError> {
-        self.load(id)?.map(|(c, _)| c).ok_or_else(|| CoreError::NotFound(format!("no contact `{id}`")))
+    fn forget(&mut self, ids: &[String]) {
+        for id in ids {
+            self.cache.remove(id);
+        }
+    }
+
+    /// A contact as this node last wrote it (cached or loaded), if the
+    /// request may see it.
+    fn committed(&mut self, id: &str, scope: &Scope) -> Result<Contact, CoreError> {
+        match self.load(id)? {
+            Some((c, _)) if in_scope(scope, &c.department) => Ok(c),
+            _ => Err(not_found(id)),
+        }
     }
 
     fn load(&mut self, id: &str) -> Result<Option<(Contact, i64)>, CoreError> {
@@ -187,53 +262,116 @@ impl Core {
         Ok(loaded)
     }
 
-    fn run_batch(&mut self, mut runs: Vec<(Job, Option<Reply<OutcomeJson>>)>) {
+    /// Loads the batch's uncached contacts with one query instead of one each.
+    fn prefetch(&mut self, runs: &[(Job, Option<Reply<OutcomeJson>>)]) -> Result<(), CoreError> {
+        let mut wanted: Vec<&str> = runs
+            .iter()
+            .filter_map(|(job, _)| match job {
+                Job::Open { id, generated: false, .. } => Some(id.as_str()),
+                Job::Open { .. } => None,
+                Job::Event { contact, .. } | Job::Migrate { contact, .. } => Some(contact.as_str()),
+                Job::Fire(timer) => Some(timer.contact_id.as_str()),
+            })
+            .filter(|id| !self.cache.contains_key(*id))
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let loaded = self.rt.block_on(self.store.load_contacts(&wanted)).map_err(|e| CoreError::Internal(format!("{e:#}")))?;
+        for (contact, version) in loaded {
+            self.cache.insert(contact.id.clone(), (contact, version));
+        }
+        Ok(())
+    }
+
+    /// Runs a batch's jobs on the contacts as the batches before it leave
+    /// them, and caches the results as if they were committed.
+    fn prepare(&mut self, runs: Vec<(Job, Option<Reply<OutcomeJson>>)>) -> Prepared {
         let started = Instant::now();
-        for attempt in 1..=5 {
-            let mut work = Work::default();
-            let results: Vec<Result<OutcomeJson, CoreError>> = runs.iter().map(|(job, _)| self.job(job, &mut work)).collect();
-            let (batch, fresh) = self.finish(&mut work);
-            if batch.log.is_empty() && batch.contacts.is_empty() && batch.timers_fired.is_empty() {
-                return self.reply(runs, results, Vec::new());
-            }
-            match self.rt.block_on(self.store.commit(&batch, &self.node, true)) {
-                Ok(Committed::Ok { .. }) => {
-                    if self.cache.len() > MAX_CACHED {
-                        self.cache.clear();
-                    }
-                    for (id, (contact, version)) in fresh {
-                        self.cache.insert(id, (contact, version));
-                    }
-                    self.metrics.batch_size.observe(runs.len() as f64);
-                    self.metrics.commit_seconds.observe(started.elapsed().as_secs_f64());
-                    for (_, row_kind) in batch.log.iter().map(|r| (r, r.entry)) {
-                        if row_kind == "outcome" {
-                            self.metrics.outcomes.inc();
-                        }
-                    }
-                    return self.reply(runs, results, work.published);
-                }
-                Ok(Committed::Conflict(ids)) => {
-                    tracing::debug!(attempt, contacts = ?ids, "another node changed these contacts first; running the batch again");
-                    self.metrics.conflicts.inc();
-                    for (id, _) in work.touched {
-                        self.cache.remove(&id);
-                    }
-                }
-                Err(e) => {
-                    tracing::error!(error = %format!("{e:#}"), "commit failed; the batch's requests are refused");
-                    for (id, _) in work.touched {
-                        self.cache.remove(&id);
-                    }
-                    let error = CoreError::Internal(format!("the database refused the write: {e:#}"));
-                    let results = runs.iter().map(|_| Err(error.clone())).collect();
-                    return self.reply(std::mem::take(&mut runs), results, Vec::new());
-                }
-            }
+        let mut work = Work::default();
+        let results = match self.prefetch(&runs) {
+            Ok(()) => runs.iter().map(|(job, _)| self.job(job, &mut work)).collect(),
+            Err(e) => runs.iter().map(|_| Err(e.clone())).collect(),
+        };
+        let (batch, fresh) = self.finish(&mut work);
+        for (id, (contact, version)) in fresh {
+            self.cache.insert(id, (contact, version));
+        }
+        Prepared { runs, results, batch, published: work.published, touched: work.order, started }
+    }
+
+    /// Starts committing a batch; a batch that writes nothing is answered at once.
+    fn launch(&mut self, prepared: Prepared) -> Option<InFlight> {
+        let Prepared { runs, results, batch, published, touched, started } = prepared;
+        if batch.log.is_empty() && batch.contacts.is_empty() && batch.timers_fired.is_empty() {
+            self.reply(runs, results, Vec::new());
+            return None;
+        }
+        let outcomes = batch.log.iter().filter(|r| r.entry == "outcome").count();
+        let (store, node) = (self.store.clone(), self.node.clone());
+        let commit = self.rt.spawn(async move { store.commit(&batch, &node, true).await });
+        Some(InFlight { runs, results, published, touched, outcomes, started, commit })
+    }
+
+    /// Waits for a batch's transaction and answers its requests. Returns
+    /// whether it committed as prepared; if another node got to one of its
+    /// contacts first, the batch runs again here, on fresh copies.
+    fn settle(&mut self, flight: InFlight) -> bool {
+        let Settled::Conflict(mut runs) = self.wait(flight) else { return false };
+        for _attempt in 2..=5 {
+            let prepared = self.prepare(runs);
+            let Some(flight) = self.launch(prepared) else { return false };
+            let Settled::Conflict(again) = self.wait(flight) else { return false };
+            runs = again;
         }
         let error = CoreError::Conflict("the contact kept changing on another node; send the event again".into());
         let results = runs.iter().map(|_| Err(error.clone())).collect();
         self.reply(runs, results, Vec::new());
+        false
+    }
+
+    fn wait(&mut self, flight: InFlight) -> Settled {
+        let InFlight { runs, results, published, touched, outcomes, started, commit } = flight;
+        let committed = self.rt.block_on(commit).unwrap_or_else(|e| Err(anyhow::anyhow!("the commit task failed: {e}")));
+        match committed {
+            Ok(Committed::Ok { .. }) => {
+                self.metrics.batch_size.observe(runs.len() as f64);
+                self.metrics.commit_seconds.observe(started.elapsed().as_secs_f64());
+                self.metrics.outcomes.inc_by(outcomes as u64);
+                self.reply(runs, results, published);
+                self.trim_cache();
+                Settled::Committed
+            }
+            Ok(Committed::Conflict(ids)) => {
+                tracing::debug!(contacts = ?ids, "another node changed these contacts first; running the batch again");
+                self.metrics.conflicts.inc();
+                self.forget(&touched);
+                Settled::Conflict(runs)
+            }
+            Err(e) => {
+                tracing::error!(error = %format!("{e:#}"), "commit failed; the batch's requests are refused");
+                self.forget(&touched);
+                let error = CoreError::Internal(format!("the database refused the write: {e:#}"));
+                let results = runs.iter().map(|_| Err(error.clone())).collect();
+                self.reply(runs, results, Vec::new());
+                Settled::Failed
+            }
+        }
+    }
+
+    /// Keeps the cache under [`MAX_CACHED`] by dropping a quarter of it
+    /// (an arbitrary quarter: the map's order), rather than all of it.
+    fn trim_cache(&mut self) {
+        if self.cache.len() <= MAX_CACHED {
+            return;
+        }
+        let mut n = 0;
+        self.cache.retain(|_, _| {
+            n += 1;
+            n % 4 != 0
+        });
     }
 
     fn reply(
@@ -263,7 +401,8 @@ impl Core {
         let now = Timestamp::now();
         match job {
             Job::Open { id, opened, raw, generated } => {
-                if work.touched.contains_key(id) || (!generated && self.load(id)?.is_some()) {
+                // `prefetch` cached it if it exists.
+                if work.touched.contains_key(id) || (!generated && self.cache.contains_key(id)) {
                     return Err(CoreError::Conflict(format!("contact `{id}` exists already")));
                 }
                 let started = Instant::now();
@@ -274,8 +413,11 @@ impl Core {
                 work.log.push(event_row(id, now, "opened", raw));
                 Ok(self.outcomes(work, &opened.department, outcomes, None))
             }
-            Job::Event { contact: id, event, raw } => {
+            Job::Event { contact: id, event, raw, scope } => {
                 self.touch(work, id)?;
+                if !in_scope(scope, &work.touched[id].now.department) {
+                    return Err(not_found(id));
+                }
                 let mut out = self.catch_up(work, id, now);
                 let touched = work.touched.get_mut(id).expect("touched above");
                 let started = Instant::now();
@@ -368,9 +510,7 @@ impl Core {
         if work.touched.contains_key(id) {
             return Ok(());
         }
-        let (contact, version) = self.load(id)?.ok_or_else(|| {
-            CoreError::NotFound(format!("no contact `{id}`: create it first with POST /api/v1/contacts"))
-        })?;
+        let (contact, version) = self.load(id)?.ok_or_else(|| not_found(id))?;
         work.order.push(id.to_string());
         work.touched.insert(id.to_string(), Touched { before: Some(contact.clone()), now: contact, version });
         Ok(())

@@ -85,7 +85,7 @@ async fn sample_contacts(node: &Node) -> anyhow::Result<()> {
         node.state.ask(|reply| Command::Run { job, reply: Some(reply) }).await?;
         for raw in events {
             let event = Envelope::parse(raw.clone()).map_err(anyhow::Error::msg)?.event.expect("an event");
-            let job = Job::Event { contact: id.clone(), event, raw };
+            let job = Job::Event { contact: id.clone(), event, raw, scope: None };
             node.state.ask(|reply| Command::Run { job, reply: Some(reply) }).await?;
         }
     }

@@ -131,7 +131,10 @@ impl Node {
             closing: watch::channel(false).0,
         });
         let (stop, stopped) = watch::channel(false);
-        let mut tasks = vec![tokio::spawn(scheduler(state.clone(), options.lease, stopped.clone()))];
+        let mut tasks = vec![
+            tokio::spawn(scheduler(state.clone(), options.lease, stopped.clone())),
+            tokio::spawn(count_pending(state.clone(), stopped.clone())),
+        ];
         if store.backend() == store::Backend::Postgres {
             tasks.push(tokio::spawn(listen_to_other_nodes(state.clone(), stopped)));
         }
@@ -230,7 +233,6 @@ async fn load_catalog(store: &Store, runtime: &Runtime, options: &Options) -> an
 async fn scheduler(state: Arc<AppState>, lease: Duration, mut stop: watch::Receiver<bool>) {
     const CLAIM: i64 = 2_000;
     let lease_ms = lease.as_millis() as i64;
-    let mut last_gauge = 0;
     loop {
         let now = now_ms();
         match state.store.claim_timers(&state.node, now, lease_ms, CLAIM).await {
@@ -247,14 +249,22 @@ async fn scheduler(state: Arc<AppState>, lease: Duration, mut stop: watch::Recei
             }
             Err(e) => tracing::warn!(error = %format!("{e:#}"), "claiming due timers failed; trying again"),
         }
-        if now - last_gauge > 5_000 {
-            last_gauge = now;
-            if let Ok(n) = state.store.pending_timers().await {
-                state.metrics.pending_timers.set(n);
-            }
-        }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+/// Counts the pending timers for `/metrics` every 5 s, away from the
+/// scheduler (a count of a million rows takes a while).
+async fn count_pending(state: Arc<AppState>, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Ok(n) = state.store.pending_timers().await {
+            state.metrics.pending_timers.set(n);
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
             _ = stop.changed() => return,
         }
     }
