@@ -1,10 +1,12 @@
-// The admin's screen: departments with their bound SOP, parameter editing
-// validated against the plugin's manifest, SOP swaps with a preview of the
-// contacts that stay pinned, plugin upload, users and roles, the audit trail.
+// The admin's screen: departments with their bound SOP and calendar,
+// parameter editing validated against the plugin's manifest, SOP and
+// calendar swaps with a preview of the contacts that stay pinned, moving
+// those contacts to the current SOP, plugin upload, users and roles, the
+// audit trail.
 
 import { api, get, put, post } from './api.js';
 import { t, label } from './i18n.js';
-import { h, clock, toast } from './util.js';
+import { h, clock, toast, latest } from './util.js';
 
 /// Checks a parameter value against its manifest kind; returns the JSON value or throws.
 export function parseParam(param, text) {
@@ -38,12 +40,14 @@ export function mount(root) {
       h('section.card', h('h2', t('admin.users')), usersBox)),
     h('section.card', h('h2', t('admin.audit')), auditBox));
   root.append(page);
-  const state = { departments: [], plugins: [], users: [], editing: null };
+  const state = { departments: [], calendars: [], plugins: [], users: [], editing: null, migrating: null };
 
-  async function load() {
+  const load = latest(async (fresh) => {
     try {
       const [deps, plugins, users, audit] = await Promise.all([get('/departments'), get('/plugins'), get('/users'), get('/audit?limit=100')]);
+      if (!fresh()) return;
       state.departments = deps.departments;
+      state.calendars = deps.calendars;
       state.plugins = plugins.plugins;
       state.users = users.users;
       drawDepartments();
@@ -53,12 +57,22 @@ export function mount(root) {
     } catch (e) {
       toast(t('err.network', { what: e.message }), 'error');
     }
+  });
+
+  /// Open contacts on older revisions than the current one: those a migration moves.
+  function pinnedOf(d) {
+    return Object.entries(d.open_per_binding ?? {}).filter(([rev]) => Number(rev) < d.binding.revision).reduce((n, [, count]) => n + count, 0);
+  }
+
+  function zoneOf(name) {
+    return state.calendars.find((c) => c.name === name)?.timezone ?? '';
   }
 
   function drawDepartments() {
     depBox.replaceChildren(...state.departments.map((d) => {
       const b = d.binding;
       const open = Object.entries(d.open_per_binding ?? {}).map(([rev, n]) => `#${rev}: ${n}`).join(' · ') || '0';
+      const pinned = pinnedOf(d);
       const card = h('article.dept', { dataset: { id: d.id } },
         h('div.row',
           h('h3', d.binding.name || d.id, h('span.meta', ` ${d.id}`)), h('span.spacer'),
@@ -67,8 +81,12 @@ export function mount(root) {
           h('div', h('dt', t('admin.plugin')), h('dd.plugin', b.plugin_id)),
           h('div', h('dt', t('admin.version')), h('dd.version', b.plugin_version)),
           h('div', h('dt', t('admin.revision')), h('dd.revision', `#${b.revision}`)),
-          h('div', h('dt', t('admin.calendar')), h('dd', b.calendar)),
-          h('div', h('dt', t('admin.open')), h('dd.open', open))),
+          h('div', h('dt', t('admin.calendar')), h('dd.calendar', b.calendar, h('span.muted.small', ` ${zoneOf(b.calendar)}`))),
+          h('div', h('dt', t('admin.open')), h('dd.open', open)),
+          h('div', h('dt', ''), h('dd', h('button.ghost.small', {
+            type: 'button', dataset: { migrate: d.id }, disabled: pinned === 0, onclick: () => confirmMigrate(d.id),
+          }, pinned ? t('admin.migrate', { n: pinned, rev: b.revision }) : t('admin.migrate.none'))))),
+        state.migrating?.id === d.id ? migrateConfirm(state.migrating) : null,
         h('details', h('summary', t('admin.params')),
           h('table.rows.params', h('tbody', ...(d.manifest.params ?? []).map((p) => h('tr',
             h('th', p.name), h('td', String(b.params?.[p.name] ?? p.default)), h('td.muted.small', `${label('kind', p.kind)} · ${p.description}`)))))),
@@ -87,6 +105,8 @@ export function mount(root) {
     };
     fillVersions();
     pluginSel.addEventListener('change', fillVersions);
+    const calendarSel = h('select', { name: 'calendar' },
+      ...state.calendars.map((c) => h('option', { value: c.name, selected: c.name === b.calendar }, `${c.name} (${c.timezone})`)));
     const inputs = (d.manifest.params ?? []).map((p) => {
       const value = b.params?.[p.name] ?? p.default;
       const input = p.kind === 'flag'
@@ -108,7 +128,7 @@ export function mount(root) {
       if (errors.length) throw new Error(errors.join('; '));
       // A different plugin takes its own parameters: send only those of the current manifest when it stays.
       const samePlugin = pluginSel.value === b.plugin_id;
-      return { plugin: pluginSel.value, version: versionSel.value, params: samePlugin ? params : undefined };
+      return { plugin: pluginSel.value, version: versionSel.value, calendar: calendarSel.value, params: samePlugin ? params : undefined };
     };
     const submit = async (dryRun) => {
       let request;
@@ -117,7 +137,7 @@ export function mount(root) {
         const answer = await put(`/departments/${encodeURIComponent(d.id)}/binding`, { ...request, dry_run: dryRun });
         if (dryRun) {
           preview.replaceChildren(h('p.pinned', { dataset: { pinned: answer.pinned } },
-            `${answer.binding.plugin_id}@${answer.binding.plugin_version} → #${answer.binding.revision}. `, t('admin.pinned', { n: answer.pinned })));
+            `${answer.binding.plugin_id}@${answer.binding.plugin_version} · ${answer.binding.calendar} → #${answer.binding.revision}. `, t('admin.pinned', { n: answer.pinned })));
         } else {
           toast(t('admin.applied', { rev: answer.binding.revision }), 'ok');
           state.editing = null;
@@ -128,13 +148,50 @@ export function mount(root) {
       }
     };
     return h('form.editor', { onsubmit: (e) => { e.preventDefault(); submit(false); } },
-      h('div.row', h('label', t('admin.plugin'), pluginSel), h('label', t('admin.version'), versionSel)),
+      h('div.row', h('label', t('admin.plugin'), pluginSel), h('label', t('admin.version'), versionSel), h('label', t('admin.calendar'), calendarSel)),
       h('div.params-grid', ...inputs.map((i) => i.row)),
       preview,
       h('div.row',
         h('button.ghost', { type: 'button', dataset: { preview: d.id }, onclick: () => submit(true) }, t('admin.preview')),
         h('button.primary', { type: 'submit', dataset: { apply: d.id } }, t('admin.apply')),
         h('button.ghost', { type: 'button', onclick: () => { state.editing = null; drawDepartments(); } }, t('admin.cancel'))));
+  }
+
+  /// Asks before moving a department's pinned contacts, with the count as it is now.
+  async function confirmMigrate(id) {
+    try {
+      const d = (await get('/departments')).departments.find((x) => x.id === id);
+      state.migrating = { id, n: pinnedOf(d), rev: d.binding.revision, result: null };
+    } catch (e) {
+      toast(e.message, 'error');
+      return;
+    }
+    drawDepartments();
+  }
+
+  function migrateConfirm(m) {
+    if (m.result) {
+      return h('div.confirm#migrate-result', { role: 'status', dataset: { migrated: m.result.migrated, failed: m.result.failed.length } },
+        h('p', t('admin.migrate.done', { n: m.result.migrated, failed: m.result.failed.length })),
+        m.result.failed.length ? h('ul.small', ...m.result.failed.map((f) => h('li.error', f))) : null,
+        h('button.ghost.small', { type: 'button', onclick: () => { state.migrating = null; drawDepartments(); } }, t('admin.close')));
+    }
+    return h('div.confirm#migrate-confirm', { role: 'alertdialog', dataset: { n: m.n } },
+      h('p', t('admin.migrate.confirm', { n: m.n, rev: m.rev })),
+      h('div.row',
+        h('button.primary', { type: 'button', dataset: { confirm: m.id }, disabled: m.n === 0, onclick: () => migrate(m) }, t('admin.migrate.go', { n: m.n })),
+        h('button.ghost', { type: 'button', onclick: () => { state.migrating = null; drawDepartments(); } }, t('admin.cancel'))));
+  }
+
+  async function migrate(m) {
+    try {
+      m.result = await post(`/departments/${encodeURIComponent(m.id)}/migrate`);
+      toast(t('admin.migrate.done', { n: m.result.migrated, failed: m.result.failed.length }), m.result.failed.length ? 'error' : 'ok');
+    } catch (e) {
+      toast(e.message, 'error');
+      state.migrating = null;
+    }
+    load();
   }
 
   function drawPlugins() {
@@ -200,6 +257,7 @@ export function mount(root) {
   load();
   return {
     outcome() {},
+    resync: load,
     unmount() { page.remove(); },
   };
 }

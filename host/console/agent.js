@@ -1,14 +1,16 @@
-// The agent's screen: the queue, the open contact with its script, the
-// checked message box, one-key lifecycle actions, countdowns, callbacks and
-// points. Keyboard first: see `KEYS`.
+// The agent's screen: the queue, a form to start a contact, the open
+// contact with what to do next and its script, the checked message box,
+// one-key lifecycle actions, countdowns, callbacks and points. Keyboard
+// first: see `KEYS`.
 
 import { get, post, q } from './api.js';
 import { t, label } from './i18n.js';
-import { h, span, clock, ms, toast, typing } from './util.js';
+import { h, span, clock, ms, toast, typing, latest } from './util.js';
 import { deadlineRow, deadlineClass, timelineList, manifestOf } from './supervisor.js';
 
 /// One key per lifecycle action (also with Alt while typing).
 const KEYS = { a: 'answer', i: 'identify', h: 'handoff', n: 'notify', r: 'resolve', e: 'end' };
+const CHANNELS = ['phone', 'chat', 'email', 'visit', 'web'];
 
 export function mount(root, ctx) {
   const me = ctx.user.name;
@@ -22,7 +24,8 @@ export function mount(root, ctx) {
     manifest: null,
     selected: 0,
     lastCheck: null,
-    pendingForm: null,
+    departments: null, // the caller's departments with their plugin's manifest, for the new-contact form
+    creating: false,
   };
 
   // The three columns.
@@ -32,6 +35,7 @@ export function mount(root, ctx) {
   const pointsBox = h('div#points');
   const allDeadlines = h('ul.list#all-deadlines');
   const left = h('aside.col.left',
+    h('button.primary.wide#new-contact', { type: 'button', title: `${t('new.title')} (C)`, onclick: () => newContact() }, h('kbd', 'C'), ' ', t('new.title')),
     h('section.card', h('h2', t('queue.title')), queueList),
     h('section.card', h('h2', t('mine.title')), mineList),
     h('section.card', h('h2', t('callbacks.title')), callbackList),
@@ -45,13 +49,14 @@ export function mount(root, ctx) {
 
   // --- data ---------------------------------------------------------------
 
-  async function loadLists() {
+  const loadLists = latest(async (fresh) => {
     try {
       const [contacts, deadlines, callbacks] = await Promise.all([
         get('/contacts?limit=200'),
         get('/deadlines'),
         get('/callbacks'),
       ]);
+      if (!fresh()) return;
       state.contacts = contacts.contacts;
       state.deadlines = deadlines.deadlines;
       state.callbacks = callbacks.callbacks;
@@ -59,7 +64,7 @@ export function mount(root, ctx) {
     } catch (e) {
       toast(t('err.network', { what: e.message }), 'error');
     }
-  }
+  });
 
   async function loadPoints() {
     const now = new Date();
@@ -72,20 +77,26 @@ export function mount(root, ctx) {
     drawPoints();
   }
 
-  async function loadContact() {
+  // A newer load (the stream's, after an action) wins over an older one
+  // still on its way: a late answer must not draw a stale contact.
+  const loadContact = latest(async (fresh) => {
     if (!state.openId) {
       state.open = null;
       drawContact();
       return;
     }
+    let open, manifest = null;
     try {
-      state.open = await get(`/contacts/${encodeURIComponent(state.openId)}`);
-      state.manifest = await manifestOf(state.open.plugin);
+      open = await get(`/contacts/${encodeURIComponent(state.openId)}`);
+      manifest = await manifestOf(open.plugin);
     } catch (e) {
-      state.open = { error: e.status === 404 || e.status === 403 ? t('contact.notfound') : e.message };
+      open = { error: e.status === 404 || e.status === 403 ? t('contact.notfound') : e.message };
     }
+    if (!fresh()) return;
+    state.open = open;
+    state.manifest = manifest;
     drawContact();
-  }
+  });
 
   // --- the left column ----------------------------------------------------
 
@@ -105,7 +116,7 @@ export function mount(root, ctx) {
     },
     h('a', { href: `#/agent/${encodeURIComponent(c.id)}` },
       h('span.name', c.customer || c.id),
-      h('span.meta', `${label('channel', c.channel)} · ${c.category}`),
+      h('span.meta', `${label('channel', c.channel)} · ${label('category', c.category)}`),
       showWait
         ? h('span.wait', { dataset: { since: c.opened_at } }, t('queue.waiting', { time: span(Date.now() - ms(c.opened_at)) }))
         : h(`span.badge.state-${c.state}`, label('state', c.state))));
@@ -140,6 +151,7 @@ export function mount(root, ctx) {
   // --- the open contact ---------------------------------------------------
 
   function drawContact() {
+    if (state.creating) return;
     const c = state.open;
     const deadlinesEl = right.querySelector('#deadlines');
     const fieldsCard = right.querySelector('#fields-card');
@@ -164,7 +176,7 @@ export function mount(root, ctx) {
         h(`span.badge.state-${c.state}#contact-state`, label('state', c.state))),
       h('dl.facts',
         fact('contact.channel', label('channel', c.channel)),
-        fact('contact.category', c.category),
+        fact('contact.category', label('category', c.category)),
         fact('contact.agent', c.agent ?? '—'),
         fact('contact.opened', clock(c.opened_at)),
         fact('contact.plugin', `${c.plugin.id}@${c.plugin.version} (#${c.plugin.binding})`),
@@ -175,15 +187,17 @@ export function mount(root, ctx) {
       slots = {
         id: c.id,
         head: h('div'),
+        next: h('div'),
         buttons: h('div'),
         form: h('div#action-form'),
         script: h('div'),
         compose: composer(c),
         timeline: h('section.card', h('h2', t('timeline.title')), h('div')),
       };
-      center.replaceChildren(slots.head, h('section.card.actions', { 'aria-label': 'actions' }, slots.buttons, slots.form), slots.script, slots.compose, slots.timeline);
+      center.replaceChildren(slots.head, slots.next, h('section.card.actions', { 'aria-label': 'actions' }, slots.buttons, slots.form), slots.script, slots.compose, slots.timeline);
     }
     slots.head.replaceChildren(header);
+    slots.next.replaceChildren(nextStep(c));
     slots.buttons.replaceChildren(actionButtons(c));
     const scene = slots.script.querySelector('#scene')?.value;
     slots.script.replaceChildren(scriptCard(c));
@@ -226,6 +240,9 @@ export function mount(root, ctx) {
       type: 'button', dataset: { action: `custom:${type}` }, onclick: () => act(`custom:${type}`), disabled: c.state === 'waiting' || c.state === 'closed',
     }, label('event', type)));
     const openCallbacks = c.callbacks.filter((cb) => cb.status !== 'done');
+    const more = (action, enabled) => h('button.action.secondary', {
+      type: 'button', dataset: { action }, onclick: () => act(action), disabled: !enabled,
+    }, t(`action.${action}`));
     return h('div.buttons',
         btn('answer', 'a', { disabled: c.state !== 'waiting' }),
         btn('identify', 'i', { disabled: c.state === 'waiting' || c.state === 'closed' }),
@@ -235,7 +252,114 @@ export function mount(root, ctx) {
         btn('end', 'e', { disabled: c.state !== 'in_progress' }),
         ...custom,
         openCallbacks.length ? h('button.action.secondary', { type: 'button', dataset: { action: 'callback' }, onclick: () => act('callback') }, t('action.callback')) : null,
-        c.state === 'resolved' ? h('button.action.secondary', { type: 'button', dataset: { action: 'close' }, onclick: () => act('close') }, t('action.close')) : null);
+        c.state === 'resolved' ? h('button.action.secondary', { type: 'button', dataset: { action: 'close' }, onclick: () => act('close') }, t('action.close')) : null,
+        h('span.more', { 'aria-label': t('action.more') },
+          more('replied', c.state !== 'waiting'),
+          more('escalate', c.state !== 'waiting' && c.state !== 'closed'),
+          more('reopen', ['pending', 'resolved', 'closed'].includes(c.state))));
+  }
+
+  /// The fields the plugin asked for that are still empty, with the step that needs them.
+  function missingFields(c) {
+    const missing = new Map();
+    for (const e of c.timeline) {
+      if (e.entry === 'outcome' && e.kind === 'fields_required') for (const f of e.fields) if (!c.fields?.[f]) missing.set(f, e.before);
+    }
+    return [...missing.entries()];
+  }
+
+  /// What the SOP expects next, so nobody has to know it by heart: the
+  /// lifecycle step, fields still missing, the running time limits (each
+  /// with the action that keeps it) and callbacks that fell due.
+  function nextStep(c) {
+    const steps = [];
+    const hint = (name) => {
+      const how = label('hint', name);
+      return how === name ? '' : how;
+    };
+    if (c.state === 'waiting') steps.push([t('next.answer'), '']);
+    for (const [field, before] of missingFields(c)) steps.push([t('next.field', { field, before: label('event', before) }), t('next.field.how')]);
+    const running = c.deadlines.filter((d) => d.status === 'pending' && d.name !== 'answer').sort((a, b) => ms(a.due) - ms(b.due));
+    for (const d of running) steps.push([t('next.deadline', { what: label('deadline', d.name), time: clock(d.due) }), hint(d.name)]);
+    for (const cb of c.callbacks.filter((x) => x.status !== 'done' && ms(x.due) <= Date.now())) steps.push([t('next.callback', { what: cb.purpose }), t('next.callback.how')]);
+    if (c.state === 'in_progress' && !running.length) steps.push([t('next.talk'), '']);
+    if (c.state === 'resolved' && !running.length && !c.callbacks.some((x) => x.status !== 'done')) steps.push([t('next.close'), '']);
+    if (c.state === 'resolved' && c.callbacks.some((x) => x.status !== 'done' && ms(x.due) > Date.now())) steps.push([t('next.wait.callback'), '']);
+    if (c.state === 'closed') steps.push([t('next.closed'), '']);
+    return h('section.card.next#next-step', { 'aria-live': 'polite' },
+      h('h2', t('next.title')),
+      h('ol', ...steps.map(([what, how], i) => h(`li${i === 0 ? '.first' : ''}`, what, how ? h('span.how', ` — ${how}`) : null))));
+  }
+
+  // --- a new contact ----------------------------------------------------------
+
+  /// The form to start a contact: the customer, the channel and a category
+  /// the department's SOP knows.
+  async function newContact() {
+    if (!state.departments) {
+      try {
+        state.departments = (await get('/departments')).departments;
+      } catch (e) {
+        toast(t('err.network', { what: e.message }), 'error');
+        return;
+      }
+    }
+    state.creating = true;
+    slots = null;
+    const deps = state.departments;
+    const department = h('select', { name: 'department', required: true }, ...deps.map((d) => h('option', { value: d.id }, d.binding.name || d.id)));
+    const category = h('select', { name: 'category', required: true });
+    const fillCategories = () => {
+      const d = deps.find((x) => x.id === department.value);
+      category.replaceChildren(...(d?.manifest.categories ?? []).map((c) => h('option', { value: c }, label('category', c))));
+    };
+    department.addEventListener('change', fillCategories);
+    fillCategories();
+    const name = h('input', { name: 'name', required: true, autocomplete: 'off' });
+    const phone = h('input', { name: 'phone', type: 'tel', autocomplete: 'off', pattern: '[0-9+\\- ]{3,20}' });
+    const channel = h('select', { name: 'channel' }, ...CHANNELS.map((c) => h('option', { value: c }, label('channel', c))));
+    const answerNow = h('input', { type: 'checkbox', name: 'answer', checked: true });
+    const error = h('p.error', { role: 'alert' });
+    const form = h('form.card.new-contact#new-contact-form', {
+      onsubmit: async (e) => {
+        e.preventDefault();
+        error.textContent = '';
+        try {
+          const created = await post('/contacts', {
+            department: department.value, channel: channel.value, category: category.value,
+            customer: { name: name.value.trim(), phone: phone.value.trim() },
+          });
+          if (answerNow.checked) await post(`/contacts/${encodeURIComponent(created.id)}/events`, { type: 'answered', agent: me });
+          toast(t('new.done', { name: name.value.trim() }), 'ok');
+          state.creating = false;
+          ctx.go('agent', created.id);
+          loadLists();
+        } catch (err) {
+          error.textContent = err.message;
+        }
+      },
+      onkeydown: (e) => { if (e.key === 'Escape') cancelNew(); },
+    },
+    h('h2', t('new.title')),
+    h('p.muted.small', t('new.help')),
+    h('div.form-grid',
+      deps.length > 1 ? h('label', t('new.department'), department) : null,
+      h('label', t('contact.customer'), name),
+      h('label', t('contact.phone'), phone),
+      h('label', t('contact.channel'), channel),
+      h('label', t('contact.category'), category)),
+    h('label.check', answerNow, ' ', t('new.answer')),
+    error,
+    h('div.row',
+      h('button.primary', { type: 'submit' }, t('new.submit')),
+      h('button.ghost', { type: 'button', onclick: cancelNew }, t('admin.cancel'))));
+    center.replaceChildren(form);
+    name.focus();
+  }
+
+  function cancelNew() {
+    state.creating = false;
+    drawContact();
   }
 
   function scriptCard(c) {
@@ -373,31 +497,45 @@ export function mount(root, ctx) {
 
   // --- required fields ------------------------------------------------------
 
+  /// The fields the plugin asked for. The inputs stay in place across live
+  /// refreshes (only rebuilt when other fields are asked for), so what an
+  /// agent is typing is never wiped by an outcome arriving meanwhile.
   function drawFields(c, card) {
     const needed = new Map();
     for (const e of c.timeline) {
       if (e.entry === 'outcome' && e.kind === 'fields_required') for (const f of e.fields) needed.set(f, e.before);
     }
-    if (!needed.size) {
-      card.hidden = true;
-      return;
+    card.hidden = !needed.size;
+    const names = [...needed.keys()];
+    const shown = [...card.querySelectorAll('input[data-field]')].map((i) => i.dataset.field);
+    if (card.dataset.contact !== c.id || shown.join('\n') !== names.join('\n')) {
+      card.dataset.contact = c.id;
+      card.replaceChildren(h('h2', t('contact.fields')), ...names.map((name) => fieldRow(name, needed.get(name))));
     }
-    card.hidden = false;
-    const rows = [...needed.entries()].map(([name, before]) => {
-      const value = c.fields?.[name] ?? '';
-      const input = h('input', { name, value, dataset: { field: name }, placeholder: `${label('event', before)}` });
-      input.addEventListener('keydown', (e) => {
-        if (e.key === 'Enter' && !e.isComposing) {
-          e.preventDefault();
-          input.blur(); // records it once, through `change`
-        }
-      });
-      input.addEventListener('change', () => {
-        if (input.value.trim() && input.value.trim() !== value) postEvent({ type: 'field_set', name, value: input.value.trim() }, `${name} = ${input.value.trim()}`);
-      });
-      return h(`label.field${value ? '.done' : ''}`, h('span', name, value ? ' ✓' : ''), input);
+    for (const input of card.querySelectorAll('input[data-field]')) {
+      const value = c.fields?.[input.dataset.field] ?? '';
+      const typing = document.activeElement === input || input.value !== input.dataset.saved;
+      if (!typing) input.value = value;
+      input.dataset.saved = value;
+      const row = input.closest('label');
+      row.classList.toggle('done', !!value);
+      row.querySelector('span').textContent = `${input.dataset.field}${value ? ' ✓' : ''}`;
+    }
+  }
+
+  function fieldRow(name, before) {
+    const input = h('input', { name, dataset: { field: name, saved: '' }, placeholder: t('fields.before', { before: label('event', before) }) });
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.isComposing) {
+        e.preventDefault();
+        input.blur(); // records it once, through `change`
+      }
     });
-    card.replaceChildren(h('h2', t('contact.fields')), ...rows);
+    input.addEventListener('change', () => {
+      const value = input.value.trim();
+      if (value && value !== input.dataset.saved) postEvent({ type: 'field_set', name, value }, `${name} = ${value}`);
+    });
+    return h('label.field', h('span', name), input);
   }
 
   // --- actions ------------------------------------------------------------
@@ -427,7 +565,7 @@ export function mount(root, ctx) {
         ? h('select', { name: f.name }, ...f.options.map(([v, text]) => h('option', { value: v }, text)))
         : f.type === 'checkbox'
           ? h('input', { type: 'checkbox', name: f.name, checked: !!f.value })
-          : h('input', { name: f.name, value: f.value ?? '', required: true, list: f.list ? `${f.name}-list` : null });
+          : h('input', { name: f.name, value: f.value ?? '', required: !f.optional, list: f.list ? `${f.name}-list` : null });
       return h('label', f.label, input, f.list ? h('datalist', { id: `${f.name}-list` }, ...f.list.map((v) => h('option', { value: v }))) : null);
     });
     const form = h('form.inline', {
@@ -460,6 +598,17 @@ export function mount(root, ctx) {
         (v) => postEvent({ type: 'resolved', agent: me, on_first_contact: !!v.first }, t('action.resolve')));
       case 'end': return postEvent({ type: 'ended', agent: me }, t('action.end'));
       case 'close': return postEvent({ type: 'closed', agent: me }, t('action.close'));
+      case 'replied': {
+        const handed = c.timeline.filter((e) => e.entry === 'event' && e.type === 'handed_off').pop();
+        return inlineForm([
+          { name: 'from', label: t('action.replied.from'), value: handed?.to ?? '' },
+          { name: 'text', label: t('action.replied.text'), value: '' },
+        ], (v) => postEvent({ type: 'department_replied', from: v.from, text: v.text }, t('action.replied')));
+      }
+      case 'escalate': return inlineForm([{ name: 'reason', label: t('action.reason'), value: '' }],
+        (v) => postEvent({ type: 'escalation_requested', agent: me, reason: v.reason }, t('action.escalate')));
+      case 'reopen': return inlineForm([{ name: 'reason', label: t('action.reason'), value: '' }],
+        (v) => postEvent({ type: 'reopened', reason: v.reason }, t('action.reopen')));
       case 'callback': {
         const open = c.callbacks.filter((cb) => cb.status !== 'done');
         return inlineForm([
@@ -470,7 +619,7 @@ export function mount(root, ctx) {
       default:
         if (action.startsWith('custom:')) {
           const type = action.slice(7);
-          return inlineForm([{ name: 'note', label: 'note', value: '' }], (v) => {
+          return inlineForm([{ name: 'note', label: t('action.note'), value: '', optional: true }], (v) => {
             const body = { type, agent: me };
             if (v.note) body.note = v.note;
             return postEvent(body, label('event', type));
@@ -499,6 +648,9 @@ export function mount(root, ctx) {
     if (key === '/') {
       e.preventDefault();
       center.querySelector('#compose')?.focus();
+    } else if (key === 'c') {
+      e.preventDefault();
+      newContact();
     } else if (key === 'j' || e.key === 'ArrowDown') {
       e.preventDefault();
       state.selected = Math.min(all.length - 1, state.selected + 1);
@@ -538,8 +690,16 @@ export function mount(root, ctx) {
   function show(arg) {
     state.openId = arg || null;
     state.lastCheck = null;
+    state.creating = false;
     loadContact();
     drawLists();
+  }
+
+  /// Reads everything again (the stream reconnected and may have missed outcomes).
+  function resync() {
+    loadLists();
+    loadPoints();
+    loadContact();
   }
 
   loadLists();
@@ -550,6 +710,7 @@ export function mount(root, ctx) {
     show,
     outcome,
     tick,
+    resync,
     unmount() {
       document.removeEventListener('keydown', onKey);
       clearTimeout(listTimer);

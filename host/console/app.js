@@ -1,7 +1,7 @@
 // The console's shell: sign-in, the bar, the views by role, the live stream.
 //
 // Views are modules with `mount(root, ctx)` returning
-// `{ unmount(), outcome(o), tick(now) }`; the shell routes by the hash
+// `{ unmount(), outcome(o), tick(now), resync() }`; the shell routes by the hash
 // (`#/agent`, `#/agent/CONTACT`, `#/supervisor`, `#/supervisor/CONTACT`, `#/admin`).
 
 import { api, session, stream } from './api.js';
@@ -128,6 +128,9 @@ function start() {
   closeStream = stream((outcome) => current?.view.outcome?.(outcome), (on) => {
     live = on;
     bar();
+    // Whatever happened while the stream was not connected (before it
+    // first opened, or during a reconnect) never arrives on it: read again.
+    if (on) current?.view.resync?.();
   });
   if (!route().name) history.replaceState(null, '', `#/${defaultView(session.user.role)}`);
   render();

@@ -3,9 +3,9 @@
 // compliance per day, and any contact's timeline. Also the shared pieces
 // (countdowns, timelines) the agent's screen uses.
 
-import { get } from './api.js';
+import { get, q } from './api.js';
 import { t, label } from './i18n.js';
-import { h, svg, span, clock, ms, day, toast } from './util.js';
+import { h, svg, span, clock, ms, toast, latest } from './util.js';
 
 // --- shared -----------------------------------------------------------------
 
@@ -23,7 +23,7 @@ export async function manifestOf(plugin) {
 /// A countdown row for a deadline `{name, due, status?, set?, contact?}`.
 export function deadlineRow(d, { big = false, link = null, contact = null } = {}) {
   const time = h('span.countdown');
-  const body = [h('span.dname', d.name), contact ? h('span.meta', contact) : null, time];
+  const body = [h('span.dname', { title: d.name }, label('deadline', d.name)), contact ? h('span.meta', contact) : null, time];
   const el = h(`li.deadline${big ? '.big' : ''}`, {
     dataset: { due: d.due, set: d.set ?? '', status: d.status ?? 'pending', name: d.name, contact: contact ?? '' },
   }, link ? h('a', { href: link }, ...body) : body);
@@ -77,7 +77,7 @@ export function timelineList(timeline) {
 
 function eventText(e) {
   switch (e.type) {
-    case 'opened': return `${e.customer?.name ?? ''} ${e.customer?.phone ?? ''} · ${label('channel', e.channel)} · ${e.category}`;
+    case 'opened': return `${e.customer?.name ?? ''} ${e.customer?.phone ?? ''} · ${label('channel', e.channel)} · ${label('category', e.category)}`;
     case 'message': return `${e.from === 'agent' ? e.agent : t('contact.customer')}: ${e.text}`;
     case 'handed_off': return `${e.agent} → ${e.to}`;
     case 'identified': return `${e.agent} (${e.method ?? ''})`;
@@ -94,9 +94,9 @@ function eventText(e) {
 function outcomeText(e) {
   switch (e.kind) {
     case 'state': return `${label('state', e.from)} → ${label('state', e.to)}`;
-    case 'deadline_set': return `${e.name} · ${clock(e.due)}`;
-    case 'deadline_met': case 'deadline_cancelled': return e.name;
-    case 'deadline_missed': return `${e.name} · ${clock(e.due)}`;
+    case 'deadline_set': return `${label('deadline', e.name)} · ${clock(e.due)}`;
+    case 'deadline_met': case 'deadline_cancelled': return label('deadline', e.name);
+    case 'deadline_missed': return `${label('deadline', e.name)} · ${clock(e.due)}`;
     case 'escalated': return `${e.level} → ${e.to}: ${e.reason}`;
     case 'callback_scheduled': return `${e.id} · ${clock(e.due)} · ${e.purpose}`;
     case 'callback_due': return `${e.id} · ${e.purpose}`;
@@ -113,57 +113,52 @@ function outcomeText(e) {
 // --- the supervisor's screen ------------------------------------------------
 
 const OPEN_STATES = ['waiting', 'in_progress', 'pending', 'resolved'];
+const PERIODS = [7, 14, 30];
 
 export function mount(root, ctx) {
-  const state = { contacts: [], deadlines: [], points: null, timelines: new Map(), drill: ctx.arg || null };
+  const state = { contacts: [], deadlines: [], stats: null, days: PERIODS[0], drill: ctx.arg || null };
   const openBox = h('div#open-contacts');
   const soonBox = h('ul.list#soon');
   const missBox = h('ul.list#misses');
+  const todayCounts = h('span.counts#today-counts');
   const pointsBox = h('div#agent-points');
   const slaBox = h('div#sla');
+  const zoneNote = h('span.muted.small#zone-note');
+  const period = h('select#period', {
+    'aria-label': t('sup.period'),
+    onchange: () => { state.days = Number(period.value); load(); },
+  }, ...PERIODS.map((n) => h('option', { value: n }, t('sup.days', { n }))));
   const drillBox = h('section.card.drill#drill', { hidden: true });
   const page = h('div.supervisor',
     h('div.grid2',
       h('section.card', h('h2', t('sup.open')), openBox),
       h('div.stack',
         h('section.card', h('h2', t('sup.soon')), soonBox),
-        h('section.card', h('h2', t('sup.misses')), missBox))),
+        h('section.card', h('div.row', h('h2', t('sup.misses')), h('span.spacer'), todayCounts), missBox))),
     drillBox,
+    h('div.row.period', h('label', t('sup.period'), ' ', period), h('span.spacer'), zoneNote),
     h('div.grid2',
       h('section.card', h('h2', t('sup.points')), pointsBox),
       h('section.card', h('h2', t('sup.sla')), h('p.muted.small', t('sup.sla.note')), slaBox)));
   root.append(page);
 
-  async function load() {
+  const load = latest(async (fresh) => {
     try {
-      const [contacts, deadlines, points] = await Promise.all([get('/contacts?limit=200'), get('/deadlines'), get('/points')]);
+      const [contacts, deadlines, stats] = await Promise.all([
+        get('/contacts?limit=200'), get('/deadlines'), get(`/stats${q({ days: state.days })}`)]);
+      if (!fresh()) return;
       state.contacts = contacts.contacts;
       state.deadlines = deadlines.deadlines;
-      state.points = points;
+      state.stats = stats;
       drawOpen();
       drawSoon();
+      drawMisses();
       drawPoints();
-      await loadTimelines();
+      drawSla();
     } catch (e) {
       toast(t('err.network', { what: e.message }), 'error');
     }
-  }
-
-  // The API has no per-day statistics yet: misses, escalations and SLA are
-  // counted from the timelines of the most recent contacts (at most 60).
-  async function loadTimelines() {
-    const recent = state.contacts.slice(0, 60);
-    await Promise.all(recent.map(async (c) => {
-      const known = state.timelines.get(c.id);
-      if (known && known.updated === c.updated_at) return;
-      try {
-        const full = await get(`/contacts/${encodeURIComponent(c.id)}`);
-        state.timelines.set(c.id, { updated: c.updated_at, timeline: full.timeline, agent: full.agent, department: full.department });
-      } catch { /* gone or not visible */ }
-    }));
-    drawMisses();
-    drawSla();
-  }
+  });
 
   function drawOpen() {
     const now = Date.now();
@@ -175,7 +170,7 @@ export function mount(root, ctx) {
           h('thead', h('tr', h('th', t('contact.customer')), h('th', t('contact.category')), h('th', t('sup.agent')), h('th', t('sup.age')), h('th', ''))),
           h('tbody', ...rows.map((c) => h('tr', { dataset: { id: c.id } },
             h('td', c.customer || c.id, h('div.meta', c.department)),
-            h('td', c.category),
+            h('td', label('category', c.category)),
             h('td', c.agent ?? '—'),
             h('td.age', { dataset: { since: c.opened_at } }, span(now - ms(c.opened_at))),
             h('td', h('a', { href: `#/supervisor/${encodeURIComponent(c.id)}` }, t('sup.open.contact'))))))) : null);
@@ -190,34 +185,37 @@ export function mount(root, ctx) {
       : [h('li.empty', t('sup.none'))]));
   }
 
+  /// Today's misses and escalations, as the server counted them.
   function drawMisses() {
-    const today = day(new Date().toISOString());
-    const rows = [];
-    for (const [id, c] of state.timelines) {
-      for (const e of c.timeline) {
-        if (e.entry === 'outcome' && (e.kind === 'deadline_missed' || e.kind === 'escalated') && day(e.at) === today) rows.push({ id, agent: c.agent, ...e });
-      }
-    }
-    rows.sort((a, b) => ms(b.at) - ms(a.at));
-    missBox.replaceChildren(...(rows.length
-      ? rows.map((e) => h(`li.item.miss.${e.kind === 'escalated' ? 'warn' : 'bad'}`, { dataset: { contact: e.id, kind: e.kind } },
-        h('a', { href: `#/supervisor/${encodeURIComponent(e.id)}` },
-          h('span.name', `${label('kind', e.kind)} · ${e.name ?? e.level ?? ''}`),
-          h('span.meta', `${clock(e.at)} · ${e.id} · ${e.agent ?? '—'}${e.reason ? ` · ${e.reason}` : ''}`))))
+    const { misses, escalations, incidents } = state.stats.today;
+    todayCounts.replaceChildren(
+      h('span.bad', { dataset: { misses } }, t('sup.today.misses', { n: misses })), ' · ',
+      h('span.warn', { dataset: { escalations } }, t('sup.today.escalations', { n: escalations })));
+    missBox.replaceChildren(...(incidents.length
+      ? incidents.map((i) => {
+        const o = i.outcome;
+        const what = i.kind === 'escalated' ? `${o.level} → ${o.to}` : label('deadline', o.name);
+        return h(`li.item.miss.${i.kind === 'escalated' ? 'warn' : 'bad'}`, { dataset: { contact: i.contact, kind: i.kind } },
+          h('a', { href: `#/supervisor/${encodeURIComponent(i.contact)}` },
+            h('span.name', `${label('kind', i.kind)} · ${what}`),
+            h('span.meta', `${clock(o.at)} · ${i.contact} · ${i.agent ?? '—'}${o.reason ? ` · ${o.reason}` : ''}`)));
+      })
       : [h('li.empty', t('sup.none'))]));
+    const zones = [...new Set(state.stats.departments.map((d) => d.timezone))];
+    zoneNote.textContent = zones.length ? t('sup.zone', { zone: zones.join(', ') }) : '';
   }
 
   function drawPoints() {
-    const agents = state.points?.agents ?? [];
+    const agents = state.stats.agents;
     const max = Math.max(1, ...agents.map((a) => Math.max(a.penalties, a.rewards)));
     pointsBox.replaceChildren(agents.length
       ? h('table.rows.points-table',
         h('thead', h('tr', h('th', t('sup.agent')), h('th', t('points.penalties')), h('th', t('points.rewards')), h('th', t('points.total')))),
         h('tbody', ...agents.map((a) => h('tr', { dataset: { agent: a.agent } },
           h('td', a.agent),
-          h('td.bad', bar(a.penalties, max, 'bad'), ` -${a.penalties}`),
+          h('td.bad', bar(a.penalties, max, 'bad'), a.penalties ? ` -${a.penalties}` : ' 0'),
           h('td.good', bar(a.rewards, max, 'good'), ` +${a.rewards}`),
-          h('td', `${a.total}`)))))
+          h('td.total', `${a.total}`)))))
       : h('p.muted', t('sup.none')));
   }
 
@@ -227,65 +225,61 @@ export function mount(root, ctx) {
     return el;
   }
 
+  /// One bar per day: deadlines met ÷ (met + missed); a day without deadlines has none.
   function drawSla() {
-    const days = new Map();
-    for (const c of state.timelines.values()) {
-      for (const e of c.timeline) {
-        if (e.entry !== 'outcome' || (e.kind !== 'deadline_met' && e.kind !== 'deadline_missed')) continue;
-        const d = day(e.at);
-        const row = days.get(d) ?? { met: 0, missed: 0 };
-        row[e.kind === 'deadline_met' ? 'met' : 'missed'] += 1;
-        days.set(d, row);
-      }
-    }
-    const rows = [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).slice(-14);
-    if (!rows.length) {
-      slaBox.replaceChildren(h('p.muted', t('sup.none')));
-      return;
-    }
-    const W = 40 * rows.length + 40, H = 160, top = 10, bottom = 30;
+    const rows = state.stats.days;
+    const step = rows.length > 14 ? 22 : 40;
+    const W = step * rows.length + 40, H = 170, top = 14, bottom = 30, barW = step - 12;
     const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': t('sup.sla'), class: 'chart' });
     for (const p of [0, 50, 100]) {
       const y = top + (H - top - bottom) * (1 - p / 100);
       chart.append(svg('line', { x1: 30, x2: W, y1: y, y2: y, class: 'grid' }), svg('text', { x: 0, y: y + 4, class: 'axis' }, `${p}%`));
     }
-    rows.forEach(([d, r], i) => {
-      const rate = r.met / Math.max(1, r.met + r.missed);
-      const hgt = (H - top - bottom) * rate;
-      const x = 36 + i * 40;
-      const tone = rate >= 0.9 ? 'good' : rate >= 0.7 ? 'warn' : 'bad';
-      chart.append(
-        svg('rect', { x, y: H - bottom - hgt, width: 26, height: Math.max(1, hgt), class: `sla ${tone}` },
-          svg('title', {}, `${d}: ${Math.round(rate * 100)}% (${r.met}/${r.met + r.missed})`)),
-        svg('text', { x: x + 13, y: H - bottom - hgt - 3, class: 'val', 'text-anchor': 'middle' }, `${Math.round(rate * 100)}`),
-        svg('text', { x: x + 13, y: H - 12, class: 'axis', 'text-anchor': 'middle' }, d.slice(5)));
+    rows.forEach((r, i) => {
+      const x = 36 + i * step;
+      const title = svg('title', {}, `${r.date}: ${t('sup.sla.day', { met: r.met, missed: r.missed, escalations: r.escalations })}`);
+      if (r.compliance === null) {
+        chart.append(svg('rect', { x, y: H - bottom - 1, width: barW, height: 1, class: 'sla none' }, title));
+      } else {
+        const hgt = Math.max(1, (H - top - bottom) * r.compliance);
+        const tone = r.compliance >= 0.9 ? 'good' : r.compliance >= 0.7 ? 'warn' : 'bad';
+        chart.append(
+          svg('rect', { x, y: H - bottom - hgt, width: barW, height: hgt, class: `sla ${tone}`, 'data-date': r.date, 'data-met': r.met, 'data-missed': r.missed }, title),
+          svg('text', { x: x + barW / 2, y: H - bottom - hgt - 3, class: 'val', 'text-anchor': 'middle' }, `${Math.round(r.compliance * 100)}`));
+      }
+      if (step >= 40 || (rows.length - 1 - i) % 2 === 0) {
+        chart.append(svg('text', { x: x + barW / 2, y: H - 12, class: 'axis', 'text-anchor': 'middle' }, r.date.slice(5)));
+      }
     });
     slaBox.replaceChildren(chart);
   }
 
-  async function drawDrill() {
+  const drawDrill = latest(async (fresh) => {
     if (!state.drill) {
       drillBox.hidden = true;
       return;
     }
-    drillBox.hidden = false;
     try {
       const c = await get(`/contacts/${encodeURIComponent(state.drill)}`);
+      if (!fresh()) return;
+      drillBox.hidden = false;
       drillBox.replaceChildren(
         h('div.row', h('h2', `${t('sup.drill')} · ${c.customer?.name ?? ''} · ${c.id}`), h('span.spacer'),
           h('a.ghost', { href: '#/supervisor' }, '×')),
         h('dl.facts',
           h('div', h('dt', t('contact.state')), h('dd', label('state', c.state))),
           h('div', h('dt', t('contact.agent')), h('dd', c.agent ?? '—')),
-          h('div', h('dt', t('contact.category')), h('dd', c.category)),
+          h('div', h('dt', t('contact.category')), h('dd', label('category', c.category))),
           h('div', h('dt', t('contact.plugin')), h('dd', `${c.plugin.id}@${c.plugin.version} (#${c.plugin.binding})`))),
         h('ul.list.deadlines', ...c.deadlines.map((d) => deadlineRow(d))),
         timelineList(c.timeline));
       drillBox.scrollIntoView({ block: 'nearest' });
     } catch (e) {
+      if (!fresh()) return;
+      drillBox.hidden = false;
       drillBox.replaceChildren(h('p.error', { role: 'alert' }, e.status === 404 ? t('contact.notfound') : e.message));
     }
-  }
+  });
 
   let timer = null;
   function outcome(o) {
@@ -306,6 +300,10 @@ export function mount(root, ctx) {
   return {
     outcome,
     tick,
+    resync() {
+      load();
+      drawDrill();
+    },
     show(arg) {
       state.drill = arg || null;
       drawDrill();
@@ -317,4 +315,3 @@ export function mount(root, ctx) {
     },
   };
 }
-

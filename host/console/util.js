@@ -87,3 +87,14 @@ export function typing(event) {
   const el = event.target;
   return el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
 }
+
+/// Wraps an async loader so that only the newest call's answer is used: a
+/// slow answer overtaken by a newer one must not draw stale data over it.
+/// The loader gets `fresh()`, true while no newer call has started.
+export function latest(loader) {
+  let newest = 0;
+  return (...args) => {
+    const mine = ++newest;
+    return loader(() => mine === newest, ...args);
+  };
+}

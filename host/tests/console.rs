@@ -1,6 +1,8 @@
 //! The browser console in a real headless Chromium against a real server:
-//! `host/console/tests/e2e.mjs` (playwright-core) drives it as an agent, a
-//! supervisor, an admin and an agent of another department.
+//! `host/console/tests/e2e.mjs` (playwright-core) drives it as an agent (the
+//! whole property SOP, a contact started with the form), a supervisor (the
+//! server's statistics), an admin (swap, migration, calendar) and an agent of
+//! another department.
 //!
 //! Needs Node.js, Debian's `chromium` (`apt-get install chromium
 //! chromium-driver fonts-noto-cjk`) and `npm ci` in `host/console/tests/`
@@ -46,8 +48,10 @@ fn console_in_a_real_browser() {
         assert!(status.success(), "npm ci in {} failed", tests.display());
     }
 
-    // The answer deadline (3 rings of 3 s) passes within the test.
-    let rules = rules(&[("property-frontdesk", "ring_length", "\"3s\"")]);
+    // The answer deadline (3 rings of 3 s) passes within the test, and a
+    // return visit falls due 3 s after a resolution. Every department runs on
+    // the test calendar `always`; the admin switches one to `cn-mainland`.
+    let rules = rules(&[("property-frontdesk", "ring_length", "\"3s\""), ("property-frontdesk", "visit_after", "\"3s\"")]);
     let db = sqlite_db("console");
     let server = Server::start(&db, &rules, "console");
     let agent = user(&db, "e2e-agent", "agent", &["property-frontdesk"], "agent-pass-1");
@@ -75,7 +79,7 @@ fn console_in_a_real_browser() {
     println!("{stdout}");
     assert!(out.status.success(), "the browser test failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
-    for name in ["agent-contact.png", "agent-violation.png", "agent-deadline-missed.png", "supervisor.png", "admin.png"] {
+    for name in ["agent-contact.png", "agent-new-contact.png", "agent-violation.png", "agent-deadline-missed.png", "supervisor.png", "admin.png"] {
         assert!(shots.join(name).exists(), "no screenshot {name}");
     }
 }
