@@ -103,6 +103,8 @@ pub struct Core {
     cache: HashMap<String, (Contact, i64)>,
     stream: broadcast::Sender<Published>,
     metrics: Arc<Metrics>,
+    /// Batches to commit, to the committer thread.
+    committer: std::sync::mpsc::Sender<(Batch, oneshot::Sender<anyhow::Result<Committed>>)>,
 }
 
 /// One batch in progress.
@@ -136,7 +138,7 @@ struct InFlight {
     touched: Vec<String>,
     outcomes: usize,
     started: Instant,
-    commit: tokio::task::JoinHandle<anyhow::Result<Committed>>,
+    commit: oneshot::Receiver<anyhow::Result<Committed>>,
 }
 
 enum Settled {
@@ -162,7 +164,19 @@ impl Core {
         stream: broadcast::Sender<Published>,
         metrics: Arc<Metrics>,
     ) -> Core {
-        Core { engine, store, rt, node, cache: HashMap::new(), stream, metrics }
+        let (committer, batches) = std::sync::mpsc::channel::<(Batch, oneshot::Sender<_>)>();
+        // Its own thread drives the transactions, so their statements do not
+        // queue behind HTTP requests on the runtime's workers.
+        let (db, rt2, name) = (store.clone(), rt.clone(), node.clone());
+        std::thread::Builder::new()
+            .name("sopline-commit".into())
+            .spawn(move || {
+                for (batch, done) in batches {
+                    let _ = done.send(rt2.block_on(db.commit(&batch, &name, true)));
+                }
+            })
+            .expect("spawning the committer thread");
+        Core { engine, store, rt, node, cache: HashMap::new(), stream, metrics, committer }
     }
 
     /// Serves commands until every sender is gone, then returns (after the
@@ -310,8 +324,13 @@ impl Core {
             return None;
         }
         let outcomes = batch.log.iter().filter(|r| r.entry == "outcome").count();
-        let (store, node) = (self.store.clone(), self.node.clone());
-        let commit = self.rt.spawn(async move { store.commit(&batch, &node, true).await });
+        let (tx, commit) = oneshot::channel();
+        if self.committer.send((batch, tx)).is_err() {
+            let error = CoreError::Internal("the committer thread stopped".into());
+            let results = runs.iter().map(|_| Err(error.clone())).collect();
+            self.reply(runs, results, Vec::new());
+            return None;
+        }
         Some(InFlight { runs, results, published, touched, outcomes, started, commit })
     }
 
@@ -334,7 +353,7 @@ impl Core {
 
     fn wait(&mut self, flight: InFlight) -> Settled {
         let InFlight { runs, results, published, touched, outcomes, started, commit } = flight;
-        let committed = self.rt.block_on(commit).unwrap_or_else(|e| Err(anyhow::anyhow!("the commit task failed: {e}")));
+        let committed = commit.blocking_recv().unwrap_or_else(|_| Err(anyhow::anyhow!("the committer thread stopped")));
         match committed {
             Ok(Committed::Ok { .. }) => {
                 self.metrics.batch_size.observe(runs.len() as f64);

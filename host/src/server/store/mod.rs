@@ -30,6 +30,11 @@ pub enum Backend {
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// Where batches commit and timers are claimed. On SQLite one
+    /// connection, so its page cache stays warm (a write through another
+    /// connection would invalidate it) and writers never wait on each other's
+    /// file lock; on PostgreSQL the same pool.
+    writer: AnyPool,
     backend: Backend,
     url: String,
 }
@@ -90,9 +95,10 @@ pub struct Batch {
 /// What a commit did.
 #[derive(Debug)]
 pub enum Committed {
-    /// Written; the log ids it used.
+    /// Written; the log ids it used (PostgreSQL only; 0 on SQLite).
     Ok { first_log: i64, last_log: i64 },
-    /// Another writer changed these contacts first; nothing was written.
+    /// Another writer changed one or more of the batch's contacts (listed)
+    /// first; nothing was written.
     Conflict(Vec<String>),
 }
 
@@ -111,21 +117,33 @@ impl Store {
             Backend::Sqlite if !url.contains('?') => format!("{url}?mode=rwc"),
             _ => url.to_string(),
         };
-        let options = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
-            .after_connect(move |conn, _| {
+        let connect = |connections: u32, cache_kib: u32| {
+            AnyPoolOptions::new().max_connections(connections).after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         // WAL lets readers work while the core writes; FULL
                         // fsyncs every commit, which batching makes affordable.
-                        conn.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;")
-                            .await?;
+                        let pragmas = format!(
+                            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA cache_size=-{cache_kib};"
+                        );
+                        conn.execute(pragmas.as_str()).await?;
                     }
                     Ok(())
                 })
-            });
-        let pool = options.connect(&url).await.with_context(|| format!("cannot open the database {url}"))?;
-        let store = Store { pool, backend, url };
+            })
+        };
+        let opening = || format!("cannot open the database {}", super::redact(&url));
+        let (pool, writer) = match backend {
+            Backend::Sqlite => {
+                let writer = connect(1, 65_536).connect(&url).await.with_context(opening)?;
+                (connect(8, 2_048).connect(&url).await.with_context(opening)?, writer)
+            }
+            Backend::Postgres => {
+                let pool = connect(16, 0).connect(&url).await.with_context(opening)?;
+                (pool.clone(), pool)
+            }
+        };
+        let store = Store { pool, writer, backend, url };
         store.migrate().await?;
         Ok(store)
     }
@@ -218,7 +236,7 @@ impl Store {
     /// Writes a batch in one transaction, or nothing if another writer
     /// changed one of its contacts since it was read.
     pub async fn commit(&self, batch: &Batch, node: &str, notify: bool) -> anyhow::Result<Committed> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let now = now_ms();
         if !batch.contacts.is_empty() {
             let mut q = QueryBuilder::new(
@@ -244,13 +262,12 @@ impl Store {
                 " ON CONFLICT (id) DO UPDATE SET state = excluded.state, agent = excluded.agent, category = excluded.category, \
                  plugin_id = excluded.plugin_id, plugin_version = excluded.plugin_version, binding = excluded.binding, \
                  updated_at = excluded.updated_at, version = excluded.version, snapshot = excluded.snapshot \
-                 WHERE contacts.version = excluded.version - 1 RETURNING id",
+                 WHERE contacts.version = excluded.version - 1",
             );
-            let written: Vec<String> = Numbered::on(self.backend, &mut q).query().fetch_all(&mut *tx).await?.iter().map(|r| r.get(0)).collect();
-            if written.len() != batch.contacts.len() {
-                let lost = batch.contacts.iter().map(|(c, _)| c.id.clone()).filter(|id| !written.contains(id)).collect();
+            let written = Numbered::on(self.backend, &mut q).query().execute(&mut *tx).await?.rows_affected();
+            if written != batch.contacts.len() as u64 {
                 tx.rollback().await?;
-                return Ok(Committed::Conflict(lost));
+                return Ok(Committed::Conflict(batch.contacts.iter().map(|(c, _)| c.id.clone()).collect()));
             }
         }
         let (mut first_log, mut last_log) = (0, 0);
@@ -266,6 +283,11 @@ impl Store {
                     .push_bind(row.body.clone())
                     .push_bind(node.to_string());
             });
+            if self.backend == Backend::Sqlite {
+                // Only PostgreSQL's other nodes need the ids; returning them costs.
+                Numbered::on(self.backend, &mut q).query().execute(&mut *tx).await?;
+                continue;
+            }
             q.push(" RETURNING id");
             for row in Numbered::on(self.backend, &mut q).query().fetch_all(&mut *tx).await? {
                 let id: i64 = row.get(0);
@@ -357,7 +379,7 @@ impl Store {
                ORDER BY due LIMIT $4 {lock}) \
              RETURNING contact_id, kind, name, due, department"
         );
-        let rows = sqlx::query(&sql).bind(node).bind(now + lease_ms).bind(now).bind(limit).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(&sql).bind(node).bind(now + lease_ms).bind(now).bind(limit).fetch_all(&self.writer).await?;
         let mut timers: Vec<TimerRow> = rows.iter().map(timer_row).collect();
         timers.sort_by(|a, b| (a.due, &a.contact_id, &a.name).cmp(&(b.due, &b.contact_id, &b.name)));
         Ok(timers)
