@@ -278,11 +278,11 @@ export function mount(root, ctx) {
       return how === name ? '' : how;
     };
     if (c.state === 'waiting') steps.push([t('next.answer'), '']);
+    if (c.state === 'in_progress') steps.push([t('next.talk'), '']);
     for (const [field, before] of missingFields(c)) steps.push([t('next.field', { field, before: label('event', before) }), t('next.field.how')]);
     const running = c.deadlines.filter((d) => d.status === 'pending' && d.name !== 'answer').sort((a, b) => ms(a.due) - ms(b.due));
     for (const d of running) steps.push([t('next.deadline', { what: label('deadline', d.name), time: clock(d.due) }), hint(d.name)]);
     for (const cb of c.callbacks.filter((x) => x.status !== 'done' && ms(x.due) <= Date.now())) steps.push([t('next.callback', { what: cb.purpose }), t('next.callback.how')]);
-    if (c.state === 'in_progress' && !running.length) steps.push([t('next.talk'), '']);
     if (c.state === 'resolved' && !running.length && !c.callbacks.some((x) => x.status !== 'done')) steps.push([t('next.close'), '']);
     if (c.state === 'resolved' && c.callbacks.some((x) => x.status !== 'done' && ms(x.due) > Date.now())) steps.push([t('next.wait.callback'), '']);
     if (c.state === 'closed') steps.push([t('next.closed'), '']);

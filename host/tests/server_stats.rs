@@ -93,8 +93,8 @@ fn a_miss_and_a_met_deadline_are_counted(db: &str) {
     assert_eq!(status, 200, "{swapped}");
     assert_eq!(swapped["binding"]["calendar"], "cn-mainland");
     let (_, listed) = admin.get(&url("/departments"));
-    let names: Vec<&Value> = listed["calendars"].as_array().unwrap().iter().map(|c| &c["name"]).collect();
-    assert_eq!(names, [&json!("always"), &json!("cn-mainland")]);
+    let names: Vec<&str> = listed["calendars"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"always") && names.contains(&"cn-mainland"), "{names:?}");
     let (_, stats) = supervisor.get(&stats_url);
     assert_eq!(stats["departments"][0]["calendar"], "cn-mainland");
 }

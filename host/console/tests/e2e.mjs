@@ -219,6 +219,8 @@ await step('an agent works a complaint through the whole property SOP, seeing a 
   await agent.fill('#action-form input[name=to]', '工程部');
   await agent.keyboard.press('Enter');
   await agent.waitForSelector('#timeline li.ev-handed_off');
+  await agent.waitForSelector('#next-step li.first:has-text("回复业主处理人")');
+  await shot(agent, { path: join(shots, 'agent-contact.png'), fullPage: true });
   await key(agent, 'n');
   await agent.waitForSelector('#timeline li.ev-customer_notified');
   // Following the department up, as the next step says.
@@ -242,7 +244,6 @@ await step('an agent works a complaint through the whole property SOP, seeing a 
   await agent.locator('#action-form button[type=submit]').click();
   await agent.waitForSelector('#timeline li.oc-reward');
   await agent.waitForSelector('#points-total:has-text("+")');
-  await shot(agent, { path: join(shots, 'agent-contact.png'), fullPage: true });
   await agent.locator('[data-action="close"]').click();
   await agent.waitForSelector('#contact-state.state-closed');
 
@@ -275,6 +276,7 @@ await step('a newcomer starts a consultation with the form and follows the next 
   await agent.waitForSelector('#customer-name:has-text("陈小红")');
   await agent.waitForSelector('#contact-state.state-in_progress');
   const id = decodeURIComponent(new URL(agent.url()).hash.split('/').pop());
+  await agent.waitForSelector('#next-step li.first:has-text("按话术")');
 
   await agent.locator('#scripts li.current button').click();
   await agent.waitForSelector('#check .ok', { timeout: 10000 });

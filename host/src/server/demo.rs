@@ -119,7 +119,8 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         println!("  {name:<16} {role:<11} {password}");
     }
     println!();
-    println!("Log in as agent-property to work a complaint through the property SOP. Ctrl-C stops.");
+    println!("Log in as agent-property to work a complaint through the property SOP: open one from the queue,");
+    println!("or press C to start your own; the card 下一步 (next) says what the SOP expects. Ctrl-C stops.");
     use std::io::Write as _;
     let _ = std::io::stdout().flush();
     let app = super::api::router(node.state.clone());
