@@ -149,6 +149,22 @@ async function key(p, k) {
   await p.keyboard.press(k);
 }
 
+/// Fills in a field the SOP asked for, in the fields card, and waits until it is recorded.
+async function fillField(p, name, value) {
+  const input = p.locator(`#fields-card input[data-field="${name}"]`);
+  await input.fill(value);
+  await input.press('Enter');
+  await p.waitForSelector(`#fields-card label.field.done:has(input[data-field="${name}"])`);
+}
+
+/// Hands the open contact off (H) and waits until the timeline shows it.
+async function handOff(p, to) {
+  await key(p, 'h');
+  await p.fill('#action-form input[name=to]', to);
+  await p.keyboard.press('Enter');
+  await p.waitForSelector('#timeline li.ev-handed_off');
+}
+
 await step('the console is served from the binary, with types and cache headers', async () => {
   for (const [path, type] of [['/console', 'text/html'], ['/console/app.js', 'text/javascript'], ['/console/style.css', 'text/css']]) {
     const r = await fetch(`${base}${path}`);
@@ -210,15 +226,9 @@ await step('an agent works a complaint through the whole property SOP, seeing a 
   await key(agent, 'e');
   await agent.waitForSelector('#contact-state.state-pending');
   await agent.waitForSelector('#next-step li.first:has-text("room")');
-  const room = agent.locator('#fields-card input[data-field="room"]');
-  await room.fill('5栋1203');
-  await room.press('Enter');
-  await agent.waitForSelector('#fields-card label.field.done');
+  await fillField(agent, 'room', '5栋1203');
   await agent.waitForSelector('#next-step li.first:has-text("通知相关部门")');
-  await key(agent, 'h');
-  await agent.fill('#action-form input[name=to]', '工程部');
-  await agent.keyboard.press('Enter');
-  await agent.waitForSelector('#timeline li.ev-handed_off');
+  await handOff(agent, '工程部');
   await agent.waitForSelector('#next-step li.first:has-text("回复业主处理人")');
   await shot(agent, { path: join(shots, 'agent-contact.png'), fullPage: true });
   await key(agent, 'n');
@@ -284,13 +294,8 @@ await step('a newcomer starts a consultation with the form and follows the next 
   await agent.waitForSelector('#timeline li.ev-message');
   await key(agent, 'e');
   await agent.waitForSelector('#next-step li.first:has-text("room")');
-  const room = agent.locator('#fields-card input[data-field="room"]');
-  await room.fill('3栋801');
-  await room.press('Enter');
-  await agent.waitForSelector('#fields-card label.field.done');
-  await key(agent, 'h');
-  await agent.fill('#action-form input[name=to]', '客服中心');
-  await agent.keyboard.press('Enter');
+  await fillField(agent, 'room', '3栋801');
+  await handOff(agent, '客服中心');
   // The centre must answer; the next step says how to record its reply.
   await agent.waitForSelector('#next-step li:has-text("部门答复")');
   await agent.locator('[data-action="replied"]').click();
