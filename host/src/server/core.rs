@@ -117,6 +117,8 @@ struct Work {
     log: Vec<LogRow>,
     fired: Vec<TimerRow>,
     published: Vec<Published>,
+    /// Seconds between due and fired, per timer fired (observed once committed).
+    lags: Vec<f64>,
 }
 
 /// A batch whose jobs ran, ready to commit.
@@ -125,6 +127,7 @@ struct Prepared {
     results: Vec<Result<OutcomeJson, CoreError>>,
     batch: Batch,
     published: Vec<Published>,
+    lags: Vec<f64>,
     /// Every contact the batch read or changed.
     touched: Vec<String>,
     started: Instant,
@@ -135,6 +138,7 @@ struct InFlight {
     runs: Vec<(Job, Option<Reply<OutcomeJson>>)>,
     results: Vec<Result<OutcomeJson, CoreError>>,
     published: Vec<Published>,
+    lags: Vec<f64>,
     touched: Vec<String>,
     outcomes: usize,
     started: Instant,
@@ -167,12 +171,15 @@ impl Core {
         let (committer, batches) = std::sync::mpsc::channel::<(Batch, oneshot::Sender<_>)>();
         // Its own thread drives the transactions, so their statements do not
         // queue behind HTTP requests on the runtime's workers.
-        let (db, rt2, name) = (store.clone(), rt.clone(), node.clone());
+        let (db, rt2, name, m) = (store.clone(), rt.clone(), node.clone(), metrics.clone());
         std::thread::Builder::new()
             .name("sopline-commit".into())
             .spawn(move || {
                 for (batch, done) in batches {
-                    let _ = done.send(rt2.block_on(db.commit(&batch, &name, true)));
+                    let started = Instant::now();
+                    let committed = rt2.block_on(db.commit(&batch, &name, true));
+                    m.transaction_seconds.observe(started.elapsed().as_secs_f64());
+                    let _ = done.send(committed);
                 }
             })
             .expect("spawning the committer thread");
@@ -209,6 +216,7 @@ impl Core {
                 continue;
             }
             self.metrics.queue_depth.set(rx.len() as i64);
+            self.trim_cache(inflight.as_ref());
             let mut prepared = self.prepare(runs);
             if let Some(previous) = inflight.take() {
                 if !self.settle(previous) {
@@ -313,12 +321,12 @@ impl Core {
         for (id, (contact, version)) in fresh {
             self.cache.insert(id, (contact, version));
         }
-        Prepared { runs, results, batch, published: work.published, touched: work.order, started }
+        Prepared { runs, results, batch, published: work.published, lags: work.lags, touched: work.order, started }
     }
 
     /// Starts committing a batch; a batch that writes nothing is answered at once.
     fn launch(&mut self, prepared: Prepared) -> Option<InFlight> {
-        let Prepared { runs, results, batch, published, touched, started } = prepared;
+        let Prepared { runs, results, batch, published, lags, touched, started } = prepared;
         if batch.log.is_empty() && batch.contacts.is_empty() && batch.timers_fired.is_empty() {
             self.reply(runs, results, Vec::new());
             return None;
@@ -331,7 +339,7 @@ impl Core {
             self.reply(runs, results, Vec::new());
             return None;
         }
-        Some(InFlight { runs, results, published, touched, outcomes, started, commit })
+        Some(InFlight { runs, results, published, lags, touched, outcomes, started, commit })
     }
 
     /// Waits for a batch's transaction and answers its requests. Returns
@@ -352,15 +360,17 @@ impl Core {
     }
 
     fn wait(&mut self, flight: InFlight) -> Settled {
-        let InFlight { runs, results, published, touched, outcomes, started, commit } = flight;
+        let InFlight { runs, results, published, lags, touched, outcomes, started, commit } = flight;
         let committed = commit.blocking_recv().unwrap_or_else(|_| Err(anyhow::anyhow!("the committer thread stopped")));
         match committed {
             Ok(Committed::Ok { .. }) => {
                 self.metrics.batch_size.observe(runs.len() as f64);
                 self.metrics.commit_seconds.observe(started.elapsed().as_secs_f64());
                 self.metrics.outcomes.inc_by(outcomes as u64);
+                for lag in lags {
+                    self.metrics.deadline_lag.observe(lag);
+                }
                 self.reply(runs, results, published);
-                self.trim_cache();
                 Settled::Committed
             }
             Ok(Committed::Conflict(ids)) => {
@@ -381,15 +391,19 @@ impl Core {
     }
 
     /// Keeps the cache under [`MAX_CACHED`] by dropping a quarter of it
-    /// (an arbitrary quarter: the map's order), rather than all of it.
-    fn trim_cache(&mut self) {
+    /// (an arbitrary quarter: the map's order), rather than all of it, but
+    /// never the uncommitted copies of the batch in flight: the next batch
+    /// must build on those, not on the older rows in the database.
+    fn trim_cache(&mut self, inflight: Option<&InFlight>) {
         if self.cache.len() <= MAX_CACHED {
             return;
         }
+        let keep: std::collections::HashSet<&str> =
+            inflight.iter().flat_map(|f| f.touched.iter().map(String::as_str)).collect();
         let mut n = 0;
-        self.cache.retain(|_, _| {
+        self.cache.retain(|id, _| {
             n += 1;
-            n % 4 != 0
+            n % 4 != 0 || keep.contains(id.as_str())
         });
     }
 
@@ -501,7 +515,7 @@ impl Core {
             return Vec::new();
         }
         let lag = now.as_millisecond() - due.as_millisecond();
-        self.metrics.deadline_lag.observe(lag.max(0) as f64 / 1000.0);
+        work.lags.push(lag.max(0) as f64 / 1000.0);
         let department = touched.now.department.clone();
         let (kind, name) = match timer {
             Timer::Deadline(n) => ("deadline", n),

@@ -23,6 +23,8 @@ pub struct Metrics {
     pub deadline_lag: Histogram,
     pub batch_size: Histogram,
     pub commit_seconds: Histogram,
+    /// The database transaction alone (the committer thread's share).
+    pub transaction_seconds: Histogram,
     /// Requests waiting for the core.
     pub queue_depth: Gauge,
     /// Timers stored and not yet fired.
@@ -39,6 +41,7 @@ impl Metrics {
         let deadline_lag = Histogram::new(exponential_buckets(0.01, 2.0, 14));
         let batch_size = Histogram::new(exponential_buckets(1.0, 2.0, 11));
         let commit_seconds = Histogram::new(exponential_buckets(0.000_1, 2.0, 16));
+        let transaction_seconds = Histogram::new(exponential_buckets(0.000_1, 2.0, 16));
         let queue_depth = Gauge::default();
         let pending_timers = Gauge::default();
         registry.register("events", "Requests the core handled, by result", events.clone());
@@ -48,6 +51,7 @@ impl Metrics {
         registry.register("deadline_lag_seconds", "Time between a timer's due time and its firing", deadline_lag.clone());
         registry.register("commit_batch_size", "Requests per committed transaction", batch_size.clone());
         registry.register("commit_seconds", "Time to run and commit one batch", commit_seconds.clone());
+        registry.register("transaction_seconds", "Time of one batch's database transaction", transaction_seconds.clone());
         registry.register("queue_depth", "Requests waiting for the core", queue_depth.clone());
         registry.register("pending_timers", "Deadlines and callbacks stored and not yet fired", pending_timers.clone());
         Metrics {
@@ -58,7 +62,7 @@ impl Metrics {
             plugin_seconds,
             deadline_lag,
             batch_size,
-            commit_seconds,
+            commit_seconds, transaction_seconds,
             queue_depth,
             pending_timers,
         }
