@@ -365,6 +365,11 @@ pub async fn new_user(
     let role = Role::parse(role)?;
     let known: Vec<String> = store.current_bindings().await.map_err(|e| e.to_string())?.into_iter().map(|b| b.department).collect();
     for d in departments {
+        if known.is_empty() {
+            return Err(format!(
+                "no departments in this database yet, so `{d}` is unknown: `sopline serve` binds them from the rules when it first starts; start it once, then add users"
+            ));
+        }
         if !known.contains(d) {
             return Err(format!("unknown department `{d}` (known: {})", known.join(", ")));
         }
