@@ -453,3 +453,43 @@ fn openapi_metrics_and_health() {
     assert_eq!(health["status"], "ok");
     assert_eq!(health["node"], "ops-node");
 }
+
+/// A contact's times read in the zone of its department's calendar: a bank
+/// desk on a Berlin calendar and the property desk in Shanghai, side by side.
+#[test]
+fn a_contact_reads_in_its_departments_time_zone() {
+    let db = sqlite_db("api-zones");
+    let root = token(&db, "admin", "root", &[]);
+    let admin = Api::new(&root);
+    let rules = rules(&[]);
+    let day = r#"["00:00-24:00"]"#;
+    std::fs::write(
+        rules.join("calendars/berlin.toml"),
+        format!("name = \"berlin\"\ntimezone = \"Europe/Berlin\"\n[hours]\nmon = {day}\ntue = {day}\nwed = {day}\nthu = {day}\nfri = {day}\nsat = {day}\nsun = {day}\n"),
+    )
+    .unwrap();
+    let bank = rules.join("departments/bank-service.toml");
+    let text = std::fs::read_to_string(&bank).unwrap().replace("calendar = \"always\"", "calendar = \"berlin\"");
+    assert!(text.contains("calendar = \"berlin\""), "{text}");
+    std::fs::write(&bank, text).unwrap();
+    let server = Server::start(&db, &rules, "n1");
+    let url = |p: &str| server.url(&format!("/api/v1{p}"));
+
+    assert_eq!(admin.post(&url("/contacts"), &complaint("shanghai")).0, 201);
+    assert_eq!(admin.post(&url("/contacts"), &bank_consultation("berlin")).0, 201);
+    let offset = |id: &str| {
+        let (status, c) = admin.get(&url(&format!("/contacts/{id}")));
+        assert_eq!(status, 200, "{c}");
+        let opened = c["opened_at"].as_str().unwrap().to_string();
+        let zone = jiff::tz::TimeZone::get(if id == "berlin" { "Europe/Berlin" } else { "Asia/Shanghai" }).unwrap();
+        let expected = instant(&c["opened_at"]).to_zoned(zone).strftime("%:z").to_string();
+        (opened, expected)
+    };
+    for id in ["shanghai", "berlin"] {
+        let (opened, expected) = offset(id);
+        assert!(opened.ends_with(&expected), "{id}: opened_at {opened} should carry the offset {expected}");
+    }
+    let (shanghai, _) = offset("shanghai");
+    let (berlin, _) = offset("berlin");
+    assert_ne!(shanghai[19..], berlin[19..], "the two desks' zones differ: {shanghai} vs {berlin}");
+}

@@ -163,11 +163,11 @@ pub async fn get_contact(state: State, caller: Caller, Path(id): Path<String>) -
         .filter(|e| e["entry"] == "outcome" && (e["kind"] == "penalty" || e["kind"] == "reward"))
         .cloned()
         .collect();
-    let zone = state
-        .calendars
-        .values()
-        .next()
-        .map_or(jiff::tz::TimeZone::UTC, |cal| cal.zone().clone());
+    // Times in the zone of the calendar the contact's binding uses.
+    let binding = state.store.binding(&c.department, i64::from(c.plugin.binding)).await?;
+    let zone = binding
+        .and_then(|b| state.calendars.get(&b.calendar).map(|cal| cal.zone().clone()))
+        .unwrap_or(jiff::tz::TimeZone::UTC);
     let time = |t: jiff::Timestamp| crate::outcome::format_time(&t.to_zoned(zone.clone()));
     Ok(axum::Json(ContactView {
         id: c.id.clone(),
