@@ -411,6 +411,17 @@ fn a_live_swap_under_load_fails_no_request_and_pins_open_contacts() {
     assert_eq!(swaps[0]["subject"], PROPERTY);
     assert_eq!(swaps[0]["detail"]["revision"].as_i64(), Some(new_revision));
     assert_eq!(swaps[0]["detail"]["params"]["notify_department"], "13m");
+
+    // Under concurrent load every accepted event ran through its plugin
+    // once: batches are pipelined, and one that committed is never run again.
+    let text = admin.client.get(server.url("/metrics")).send().unwrap().text().unwrap();
+    let metric = |name: &str| -> f64 {
+        text.lines().find_map(|l| l.strip_prefix(name).and_then(|v| v.trim().parse().ok())).unwrap_or_else(|| panic!("{name} in {text}"))
+    };
+    let accepted = metric("sopline_events_total{result=\"accepted\"}");
+    assert!(accepted > 100.0, "{text}");
+    assert_eq!(metric("sopline_commit_conflicts_total"), 0.0);
+    assert_eq!(metric("sopline_plugin_call_seconds_count"), accepted, "plugin calls vs accepted events");
     drop(server);
 }
 

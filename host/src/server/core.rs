@@ -346,7 +346,11 @@ impl Core {
     /// whether it committed as prepared; if another node got to one of its
     /// contacts first, the batch runs again here, on fresh copies.
     fn settle(&mut self, flight: InFlight) -> bool {
-        let Settled::Conflict(mut runs) = self.wait(flight) else { return false };
+        let mut runs = match self.wait(flight) {
+            Settled::Committed => return true,
+            Settled::Failed => return false,
+            Settled::Conflict(runs) => runs,
+        };
         for _attempt in 2..=5 {
             let prepared = self.prepare(runs);
             let Some(flight) = self.launch(prepared) else { return false };
