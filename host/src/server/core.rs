@@ -143,6 +143,23 @@ struct InFlight {
     outcomes: usize,
     started: Instant,
     commit: oneshot::Receiver<anyhow::Result<Committed>>,
+    /// The commit's answer, once received.
+    done: Option<anyhow::Result<Committed>>,
+}
+
+/// The batch being built while the previous one commits.
+#[derive(Default)]
+struct Open {
+    runs: Vec<(Job, Option<Reply<OutcomeJson>>)>,
+    results: Vec<Result<OutcomeJson, CoreError>>,
+    work: Work,
+    started: Option<Instant>,
+}
+
+/// What woke the core while a batch was committing.
+enum Step {
+    Committed(Result<anyhow::Result<Committed>, oneshot::error::RecvError>),
+    Command(Option<Command>),
 }
 
 enum Settled {
@@ -189,42 +206,75 @@ impl Core {
     /// Serves commands until every sender is gone, then returns (after the
     /// last batch committed): that is the graceful end of a node.
     ///
-    /// Batches are pipelined: while one batch's transaction is in flight,
-    /// the next batch runs on the contacts as that transaction leaves them.
-    /// Nobody is answered before their own batch commits; if a batch does
-    /// not commit as prepared, the batch prepared on top of it runs again.
+    /// Batches are pipelined: while one batch's transaction is in flight, the
+    /// next batch keeps taking requests and running them on the contacts as
+    /// that transaction leaves them, until it commits (so the database sees
+    /// few, large transactions). Nobody is answered before their own batch
+    /// commits; if a batch does not commit as prepared, the next one runs
+    /// again from the start.
     pub fn run(mut self, mut rx: mpsc::Receiver<Command>) {
         let mut inflight: Option<InFlight> = None;
+        let mut next = Open::default();
+        let mut senders_gone = false;
         loop {
             let mut runs = Vec::new();
-            if inflight.is_none() {
-                match rx.blocking_recv() {
-                    Some(command) => self.take(command, &mut runs),
-                    None => break,
-                }
+            if inflight.is_none() && next.runs.is_empty() {
+                let command = if senders_gone { None } else { rx.blocking_recv() };
+                let Some(command) = command else { break };
+                self.take(command, &mut runs);
             }
-            while runs.len() < MAX_BATCH {
+            while next.runs.len() + runs.len() < MAX_BATCH {
                 match rx.try_recv() {
                     Ok(command) => self.take(command, &mut runs),
-                    Err(_) => break,
+                    Err(mpsc::error::TryRecvError::Disconnected) => {
+                        senders_gone = true;
+                        break;
+                    }
+                    Err(mpsc::error::TryRecvError::Empty) => break,
                 }
-            }
-            if runs.is_empty() {
-                if let Some(previous) = inflight.take() {
-                    self.settle(previous);
-                }
-                continue;
             }
             self.metrics.queue_depth.set(rx.len() as i64);
-            self.trim_cache(inflight.as_ref());
-            let mut prepared = self.prepare(runs);
-            if let Some(previous) = inflight.take() {
-                if !self.settle(previous) {
-                    self.forget(&prepared.touched);
-                    prepared = self.prepare(prepared.runs);
+            if next.runs.is_empty() {
+                self.trim_cache(inflight.as_ref());
+            }
+            self.add(&mut next, runs);
+            if let Some(mut flight) = inflight.take() {
+                if next.runs.len() < MAX_BATCH && !senders_gone {
+                    let step = self.rt.block_on(async {
+                        tokio::select! {
+                            biased;
+                            done = &mut flight.commit => Step::Committed(done),
+                            command = rx.recv() => Step::Command(command),
+                        }
+                    });
+                    match step {
+                        Step::Committed(done) => {
+                            flight.done = Some(done.unwrap_or_else(|_| Err(anyhow::anyhow!("the committer thread stopped"))));
+                        }
+                        Step::Command(command) => {
+                            match command {
+                                Some(command) => {
+                                    let mut runs = Vec::new();
+                                    self.take(command, &mut runs);
+                                    self.add(&mut next, runs);
+                                }
+                                None => senders_gone = true,
+                            }
+                            inflight = Some(flight);
+                            continue;
+                        }
+                    }
+                }
+                if !self.settle(flight) {
+                    self.forget(&next.work.order);
+                    let runs = std::mem::take(&mut next).runs;
+                    self.add(&mut next, runs);
                 }
             }
-            inflight = self.launch(prepared);
+            if !next.runs.is_empty() {
+                let prepared = self.seal(std::mem::take(&mut next));
+                inflight = self.launch(prepared);
+            }
         }
         tracing::info!(node = %self.node, "core stopped: every accepted request committed");
     }
@@ -308,20 +358,40 @@ impl Core {
         Ok(())
     }
 
-    /// Runs a batch's jobs on the contacts as the batches before it leave
-    /// them, and caches the results as if they were committed.
-    fn prepare(&mut self, runs: Vec<(Job, Option<Reply<OutcomeJson>>)>) -> Prepared {
-        let started = Instant::now();
-        let mut work = Work::default();
-        let results = match self.prefetch(&runs) {
-            Ok(()) => runs.iter().map(|(job, _)| self.job(job, &mut work)).collect(),
-            Err(e) => runs.iter().map(|_| Err(e.clone())).collect(),
-        };
+    /// Runs more jobs into the batch being built, on the contacts as the
+    /// batches before it leave them.
+    fn add(&mut self, next: &mut Open, runs: Vec<(Job, Option<Reply<OutcomeJson>>)>) {
+        if runs.is_empty() {
+            return;
+        }
+        next.started.get_or_insert_with(Instant::now);
+        match self.prefetch(&runs) {
+            Ok(()) => {
+                for (job, _) in &runs {
+                    let result = self.job(job, &mut next.work);
+                    next.results.push(result);
+                }
+            }
+            Err(e) => next.results.extend(runs.iter().map(|_| Err(e.clone()))),
+        }
+        next.runs.extend(runs);
+    }
+
+    /// Closes a batch: its rows, and its contacts cached as if committed.
+    fn seal(&mut self, next: Open) -> Prepared {
+        let Open { runs, results, mut work, started } = next;
         let (batch, fresh) = self.finish(&mut work);
         for (id, (contact, version)) in fresh {
             self.cache.insert(id, (contact, version));
         }
+        let started = started.unwrap_or_else(Instant::now);
         Prepared { runs, results, batch, published: work.published, lags: work.lags, touched: work.order, started }
+    }
+
+    fn prepare(&mut self, runs: Vec<(Job, Option<Reply<OutcomeJson>>)>) -> Prepared {
+        let mut next = Open::default();
+        self.add(&mut next, runs);
+        self.seal(next)
     }
 
     /// Starts committing a batch; a batch that writes nothing is answered at once.
@@ -339,7 +409,7 @@ impl Core {
             self.reply(runs, results, Vec::new());
             return None;
         }
-        Some(InFlight { runs, results, published, lags, touched, outcomes, started, commit })
+        Some(InFlight { runs, results, published, lags, touched, outcomes, started, commit, done: None })
     }
 
     /// Waits for a batch's transaction and answers its requests. Returns
@@ -364,8 +434,9 @@ impl Core {
     }
 
     fn wait(&mut self, flight: InFlight) -> Settled {
-        let InFlight { runs, results, published, lags, touched, outcomes, started, commit } = flight;
-        let committed = commit.blocking_recv().unwrap_or_else(|_| Err(anyhow::anyhow!("the committer thread stopped")));
+        let InFlight { runs, results, published, lags, touched, outcomes, started, commit, done } = flight;
+        let committed =
+            done.unwrap_or_else(|| commit.blocking_recv().unwrap_or_else(|_| Err(anyhow::anyhow!("the committer thread stopped"))));
         match committed {
             Ok(Committed::Ok { .. }) => {
                 self.metrics.batch_size.observe(runs.len() as f64);
