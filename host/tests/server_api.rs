@@ -10,18 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::{eventually, instant, rules, sqlite_db, token, Api, Server, Sse};
-
-const PROPERTY: &str = "property-frontdesk";
-
-/// A property-management complaint, as the front desk opens it.
-fn complaint(id: &str) -> Value {
-    json!({
-        "id": id, "department": PROPERTY, "channel": "phone", "category": "complaint",
-        "customer": {"id": "owner-7", "name": "王小明", "phone": "13800000007", "gender": "male"},
-        "fields": {"room": "5栋1203"},
-    })
-}
+use support::{complaint, eventually, instant, rules, sqlite_db, token, Api, Server, Sse, PROPERTY};
 
 fn bank_consultation(id: &str) -> Value {
     json!({

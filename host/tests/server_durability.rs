@@ -12,17 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::{eventually, instant, postgres_db, psql, rules, sqlite_db, token, Api, Server, Sse};
-
-const PROPERTY: &str = "property-frontdesk";
-
-fn complaint(id: &str) -> Value {
-    json!({
-        "id": id, "department": PROPERTY, "channel": "phone", "category": "complaint",
-        "customer": {"id": "owner-7", "name": "王小明", "phone": "13800000007", "gender": "male"},
-        "fields": {"room": "5栋1203"},
-    })
-}
+use support::{complaint, eventually, instant, postgres_db, psql, rules, sqlite_db, token, Api, Server, Sse, PROPERTY};
 
 /// The deadline timer firings and `deadline_missed` outcomes of `name` in a contact's timeline.
 fn firings(contact: &Value, name: &str) -> (Vec<Value>, Vec<Value>) {

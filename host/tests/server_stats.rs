@@ -8,16 +8,8 @@ mod support;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use support::{eventually, postgres_db, rules, sqlite_db, token, Api, Server};
+use support::{complaint, eventually, postgres_db, rules, sqlite_db, token, Api, Server, PROPERTY};
 
-const PROPERTY: &str = "property-frontdesk";
-
-fn phone_complaint(id: &str) -> Value {
-    json!({
-        "id": id, "department": PROPERTY, "channel": "phone", "category": "complaint",
-        "customer": {"id": "owner-7", "name": "王小明", "phone": "13800000007"}, "fields": {"room": "5栋1203"},
-    })
-}
 
 #[track_caller]
 fn assert_error(answer: &(u16, Value), status: u16, code: &str) {
@@ -36,10 +28,10 @@ fn a_miss_and_a_met_deadline_are_counted(db: &str) {
     let stats_url = url(&format!("/stats?department={PROPERTY}"));
 
     // One call answered at once (deadline met), one left ringing (missed, escalated).
-    assert_eq!(agent.post(&url("/contacts"), &phone_complaint("met")).0, 201);
+    assert_eq!(agent.post(&url("/contacts"), &complaint("met")).0, 201);
     let (status, _) = agent.post(&url("/contacts/met/events"), &json!({"type": "answered", "agent": "a1", "rings": 1}));
     assert_eq!(status, 200);
-    assert_eq!(agent.post(&url("/contacts"), &phone_complaint("rang")).0, 201);
+    assert_eq!(agent.post(&url("/contacts"), &complaint("rang")).0, 201);
     let stats = eventually(Duration::from_secs(15), "the miss in the statistics", || {
         let (status, stats) = supervisor.get(&stats_url);
         assert_eq!(status, 200, "{stats}");

@@ -361,11 +361,17 @@ await step("a supervisor sees the miss in the server's statistics", async () => 
   await sup.context().close();
 });
 
-await step('an admin swaps the SOP, new contacts follow it, pinned contacts are moved on request', async () => {
+/** The admin's page, the department's card, and its binding revision. */
+async function adminDepartment() {
   const adm = await page(users.admin);
   const dept = adm.locator(`article.dept[data-id="${DEPT}"]`);
   await dept.waitFor();
   const before = Number((await dept.locator('.revision').textContent()).replace('#', ''));
+  return { adm, dept, before };
+}
+
+await step('an admin swaps the SOP, new contacts follow it, pinned contacts are moved on request', async () => {
+  const { adm, dept, before } = await adminDepartment();
   await dept.locator(`button[data-edit="${DEPT}"]`).click();
   const name = dept.locator('input[name="property_name"]');
   const rings = dept.locator('input[name="max_rings"]');
@@ -414,10 +420,7 @@ await step('an admin swaps the SOP, new contacts follow it, pinned contacts are 
 });
 
 await step("an admin switches the department's calendar", async () => {
-  const adm = await page(users.admin);
-  const dept = adm.locator(`article.dept[data-id="${DEPT}"]`);
-  await dept.waitFor();
-  const before = Number((await dept.locator('.revision').textContent()).replace('#', ''));
+  const { adm, dept, before } = await adminDepartment();
   const shown = await dept.locator('dd.calendar').textContent();
   assert(!shown.includes('cn-mainland') && shown.includes('Asia/Shanghai'), `the calendar shown: ${shown}`);
   await dept.locator(`button[data-edit="${DEPT}"]`).click();

@@ -263,3 +263,15 @@ pub fn psql(db: &str, sql: &str) -> String {
 pub fn instant(text: &serde_json::Value) -> jiff::Timestamp {
     text.as_str().unwrap_or_else(|| panic!("{text} is not a time")).parse().unwrap_or_else(|e| panic!("{text}: {e}"))
 }
+
+/// The property front desk, the department most tests work in.
+pub const PROPERTY: &str = "property-frontdesk";
+
+/// A property-management complaint, as the front desk opens it.
+pub fn complaint(id: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": id, "department": PROPERTY, "channel": "phone", "category": "complaint",
+        "customer": {"id": "owner-7", "name": "王小明", "phone": "13800000007", "gender": "male"},
+        "fields": {"room": "5栋1203"},
+    })
+}
