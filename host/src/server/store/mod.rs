@@ -1,18 +1,23 @@
-//! Durable storage with sqlx: one embedded SQLite file by default (WAL,
-//! fsync at every commit), or PostgreSQL for several nodes. Both speak the
-//! same SQL through sqlx's `Any` driver; only claiming timers differs.
+//! Durable storage: one embedded SQLite file by default (WAL, fsync at
+//! every commit), or PostgreSQL for several nodes. Migrations, reads and
+//! administration go through sqlx's `Any` pool with the same SQL on both.
 //!
 //! The core writes a whole batch of events in one transaction
 //! ([`Store::commit`]): the log rows, the contacts (guarded by their
 //! version, so two nodes never overwrite each other), timers and callbacks.
-//! Nothing is acknowledged before that transaction commits.
+//! Nothing is acknowledged before that transaction commits. That hot path
+//! has one module per database, each built for it: [`sqlite`] (one owned
+//! connection, prepared single-row statements) and [`postgres`] (the whole
+//! batch in one statement).
 
 mod admin;
 mod read;
+mod postgres;
 mod schema;
+mod sqlite;
 
 use anyhow::Context as _;
-use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor, QueryBuilder, Row};
 
 pub use admin::{AuditEntry, BindingRow, UserRow};
@@ -30,13 +35,17 @@ pub enum Backend {
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
-    /// Where batches commit and timers are claimed. On SQLite one
-    /// connection, so its page cache stays warm (a write through another
-    /// connection would invalidate it) and writers never wait on each other's
-    /// file lock; on PostgreSQL the same pool.
-    writer: AnyPool,
+    /// Where batches commit and timers are claimed.
+    writer: Writer,
     backend: Backend,
     url: String,
+}
+
+/// The write path of each database (see the module docs).
+#[derive(Clone)]
+enum Writer {
+    Sqlite(sqlite::Writer),
+    Postgres(AnyPool),
 }
 
 /// One row of the log.
@@ -117,35 +126,27 @@ impl Store {
             Backend::Sqlite if !url.contains('?') => format!("{url}?mode=rwc"),
             _ => url.to_string(),
         };
-        let connect = |connections: u32, cache_kib: u32| {
-            AnyPoolOptions::new().max_connections(connections).after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // WAL lets readers work while the core writes; FULL
-                        // fsyncs every commit, which batching makes affordable.
-                        let pragmas = format!(
-                            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA cache_size=-{cache_kib};"
-                        );
-                        conn.execute(pragmas.as_str()).await?;
-                    }
-                    Ok(())
-                })
+        let connections = if backend == Backend::Sqlite { 8 } else { 16 };
+        let options = AnyPoolOptions::new().max_connections(connections).after_connect(move |conn, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    // WAL lets readers work while a batch commits.
+                    conn.execute("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA cache_size=-2048;").await?;
+                }
+                Ok(())
             })
-        };
+        });
         let opening = || format!("cannot open the database {}", super::redact(&url));
-        let (pool, writer) = match backend {
+        let pool = options.connect(&url).await.with_context(opening)?;
+        migrate(&pool, backend).await?;
+        let writer = match backend {
             Backend::Sqlite => {
-                let writer = connect(1, 65_536).connect(&url).await.with_context(opening)?;
-                (connect(8, 2_048).connect(&url).await.with_context(opening)?, writer)
+                let options: sqlx::sqlite::SqliteConnectOptions = url.parse().with_context(opening)?;
+                Writer::Sqlite(sqlite::Writer::open(options.get_filename())?)
             }
-            Backend::Postgres => {
-                let pool = connect(16, 0).connect(&url).await.with_context(opening)?;
-                (pool.clone(), pool)
-            }
+            Backend::Postgres => Writer::Postgres(postgres::writer(&url).await.with_context(opening)?),
         };
-        let store = Store { pool, writer, backend, url };
-        store.migrate().await?;
-        Ok(store)
+        Ok(Store { pool, writer, backend, url })
     }
 
     pub fn backend(&self) -> Backend {
@@ -158,45 +159,6 @@ impl Store {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
-    }
-
-    async fn migrate(&self) -> anyhow::Result<()> {
-        let mut conn = self.pool.acquire().await?;
-        if self.backend == Backend::Postgres {
-            // Nodes starting together must not migrate at the same time.
-            conn.execute("SELECT pg_advisory_lock(7350000001)").await?;
-        }
-        let result = async {
-            conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
-                .await?;
-            let rows = sqlx::query("SELECT version FROM schema_migrations").fetch_all(&mut *conn).await?;
-            let applied: Vec<i64> = rows.iter().map(|r| r.get::<i64, _>(0)).collect();
-            for (version, sql) in schema::MIGRATIONS {
-                if applied.contains(version) {
-                    continue;
-                }
-                let sql = match self.backend {
-                    Backend::Sqlite => sql.replace("{serial}", "INTEGER PRIMARY KEY AUTOINCREMENT").replace("{blob}", "BLOB"),
-                    Backend::Postgres => {
-                        sql.replace("{serial}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY").replace("{blob}", "BYTEA")
-                    }
-                };
-                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-                tx.execute(sql.as_str()).await.with_context(|| format!("migration {version}"))?;
-                sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
-                    .bind(*version)
-                    .bind(now_ms())
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-            }
-            anyhow::Ok(())
-        }
-        .await;
-        if self.backend == Backend::Postgres {
-            conn.execute("SELECT pg_advisory_unlock(7350000001)").await?;
-        }
-        result
     }
 
     /// A contact and its version, as last committed.
@@ -234,153 +196,25 @@ impl Store {
     }
 
     /// Writes a batch in one transaction, or nothing if another writer
-    /// changed one of its contacts since it was read.
+    /// changed one of its contacts since it was read. On SQLite the
+    /// transaction runs on the calling thread (the core's committer thread).
     pub async fn commit(&self, batch: &Batch, node: &str, notify: bool) -> anyhow::Result<Committed> {
-        let mut tx = self.writer.begin().await?;
-        let now = now_ms();
-        if !batch.contacts.is_empty() {
-            let mut q = QueryBuilder::new(
-                "INSERT INTO contacts (id, department, state, agent, category, channel, customer, plugin_id, plugin_version, binding, opened_at, updated_at, version, snapshot) ",
-            );
-            q.push_values(&batch.contacts, |mut b, (c, version)| {
-                b.push_bind(c.id.clone())
-                    .push_bind(c.department.clone())
-                    .push_bind(enum_text(&c.state))
-                    .push_bind(c.agent.clone())
-                    .push_bind(c.category.clone())
-                    .push_bind(enum_text(&c.channel))
-                    .push_bind(c.customer.name.clone())
-                    .push_bind(c.plugin.id.clone())
-                    .push_bind(c.plugin.version.clone())
-                    .push_bind(i64::from(c.plugin.binding))
-                    .push_bind(c.opened_at.as_millisecond())
-                    .push_bind(now)
-                    .push_bind(version + 1)
-                    .push_bind(serde_json::to_string(c).expect("contacts serialize"));
-            });
-            q.push(
-                " ON CONFLICT (id) DO UPDATE SET state = excluded.state, agent = excluded.agent, category = excluded.category, \
-                 plugin_id = excluded.plugin_id, plugin_version = excluded.plugin_version, binding = excluded.binding, \
-                 updated_at = excluded.updated_at, version = excluded.version, snapshot = excluded.snapshot \
-                 WHERE contacts.version = excluded.version - 1",
-            );
-            let written = Numbered::on(self.backend, &mut q).query().execute(&mut *tx).await?.rows_affected();
-            if written != batch.contacts.len() as u64 {
-                tx.rollback().await?;
-                return Ok(Committed::Conflict(batch.contacts.iter().map(|(c, _)| c.id.clone()).collect()));
-            }
+        match &self.writer {
+            Writer::Sqlite(writer) => writer.commit(batch, node),
+            Writer::Postgres(pool) => postgres::commit(pool, batch, node, notify).await,
         }
-        let (mut first_log, mut last_log) = (0, 0);
-        for chunk in batch.log.chunks(2000) {
-            let mut q = QueryBuilder::new("INSERT INTO log (contact_id, at, entry, kind, agent, points, body, node) ");
-            q.push_values(chunk, |mut b, row| {
-                b.push_bind(row.contact_id.clone())
-                    .push_bind(row.at)
-                    .push_bind(row.entry)
-                    .push_bind(row.kind.clone())
-                    .push_bind(row.agent.clone())
-                    .push_bind(row.points)
-                    .push_bind(row.body.clone())
-                    .push_bind(node.to_string());
-            });
-            if self.backend == Backend::Sqlite {
-                // Only PostgreSQL's other nodes need the ids; returning them costs.
-                Numbered::on(self.backend, &mut q).query().execute(&mut *tx).await?;
-                continue;
-            }
-            q.push(" RETURNING id");
-            for row in Numbered::on(self.backend, &mut q).query().fetch_all(&mut *tx).await? {
-                let id: i64 = row.get(0);
-                first_log = if first_log == 0 { id } else { first_log.min(id) };
-                last_log = last_log.max(id);
-            }
-        }
-        for chunk in batch.timers_done.chunks(300) {
-            let mut q = QueryBuilder::new("DELETE FROM timers WHERE (contact_id, kind, name) IN (");
-            let mut sep = q.separated(", ");
-            for (contact, kind, name) in chunk {
-                sep.push("(");
-                sep.push_bind_unseparated(contact.clone());
-                sep.push_unseparated(", ");
-                sep.push_bind_unseparated(kind.clone());
-                sep.push_unseparated(", ");
-                sep.push_bind_unseparated(name.clone());
-                sep.push_unseparated(")");
-            }
-            q.push(")");
-            Numbered::on(self.backend, &mut q).query().execute(&mut *tx).await?;
-        }
-        for chunk in batch.timers_fired.chunks(200) {
-            let mut q = QueryBuilder::new("DELETE FROM timers WHERE (contact_id, kind, name, due) IN (");
-            let mut sep = q.separated(", ");
-            for t in chunk {
-                sep.push("(");
-                sep.push_bind_unseparated(t.contact_id.clone());
-                sep.push_unseparated(", ");
-                sep.push_bind_unseparated(t.kind.clone());
-                sep.push_unseparated(", ");
-                sep.push_bind_unseparated(t.name.clone());
-                sep.push_unseparated(", ");
-                sep.push_bind_unseparated(t.due);
-                sep.push_unseparated(")");
-            }
-            q.push(")");
-            Numbered::on(self.backend, &mut q).query().execute(&mut *tx).await?;
-        }
-        for chunk in batch.timers_set.chunks(2000) {
-            let mut q = QueryBuilder::new("INSERT INTO timers (contact_id, kind, name, due, department) ");
-            q.push_values(chunk, |mut b, t| {
-                b.push_bind(t.contact_id.clone())
-                    .push_bind(t.kind.clone())
-                    .push_bind(t.name.clone())
-                    .push_bind(t.due)
-                    .push_bind(t.department.clone());
-            });
-            q.push(
-                " ON CONFLICT (contact_id, kind, name) DO UPDATE SET due = excluded.due, claimed_by = NULL, lease_until = NULL",
-            );
-            Numbered::on(self.backend, &mut q).query().execute(&mut *tx).await?;
-        }
-        for chunk in batch.callbacks.chunks(1000) {
-            let mut q =
-                QueryBuilder::new("INSERT INTO callbacks (contact_id, id, department, agent, due, purpose, status, attempts) ");
-            q.push_values(chunk, |mut b, c| {
-                b.push_bind(c.contact_id.clone())
-                    .push_bind(c.id.clone())
-                    .push_bind(c.department.clone())
-                    .push_bind(c.agent.clone())
-                    .push_bind(c.due)
-                    .push_bind(c.purpose.clone())
-                    .push_bind(c.status.clone())
-                    .push_bind(c.attempts);
-            });
-            q.push(
-                " ON CONFLICT (contact_id, id) DO UPDATE SET agent = excluded.agent, due = excluded.due, \
-                 purpose = excluded.purpose, status = excluded.status, attempts = excluded.attempts",
-            );
-            Numbered::on(self.backend, &mut q).query().execute(&mut *tx).await?;
-        }
-        if notify && self.backend == Backend::Postgres && last_log > 0 {
-            let payload = serde_json::json!({ "node": node, "first": first_log, "last": last_log }).to_string();
-            sqlx::query("SELECT pg_notify('sopline_log', $1)").bind(payload).execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-        Ok(Committed::Ok { first_log, last_log })
     }
 
     /// Claims up to `limit` timers due by `now` that no live node holds,
     /// for `lease_ms`. On PostgreSQL, nodes skip each other's locked rows.
     pub async fn claim_timers(&self, node: &str, now: i64, lease_ms: i64, limit: i64) -> anyhow::Result<Vec<TimerRow>> {
-        let lock = if self.backend == Backend::Postgres { "FOR UPDATE SKIP LOCKED" } else { "" };
-        let sql = format!(
-            "UPDATE timers SET claimed_by = $1, lease_until = $2 WHERE (contact_id, kind, name) IN ( \
-               SELECT contact_id, kind, name FROM timers \
-               WHERE due <= $3 AND (lease_until IS NULL OR lease_until < $3) \
-               ORDER BY due LIMIT $4 {lock}) \
-             RETURNING contact_id, kind, name, due, department"
-        );
-        let rows = sqlx::query(&sql).bind(node).bind(now + lease_ms).bind(now).bind(limit).fetch_all(&self.writer).await?;
-        let mut timers: Vec<TimerRow> = rows.iter().map(timer_row).collect();
+        let mut timers = match &self.writer {
+            Writer::Sqlite(writer) => {
+                let (writer, node) = (writer.clone(), node.to_string());
+                tokio::task::spawn_blocking(move || writer.claim_timers(&node, now, lease_ms, limit)).await??
+            }
+            Writer::Postgres(pool) => postgres::claim_timers(pool, node, now, lease_ms, limit).await?,
+        };
         timers.sort_by(|a, b| (a.due, &a.contact_id, &a.name).cmp(&(b.due, &b.contact_id, &b.name)));
         Ok(timers)
     }
@@ -415,6 +249,46 @@ impl Store {
     }
 }
 
+/// Applies the migrations not yet applied, one transaction each.
+async fn migrate(pool: &AnyPool, backend: Backend) -> anyhow::Result<()> {
+    let mut conn = pool.acquire().await?;
+    if backend == Backend::Postgres {
+        // Nodes starting together must not migrate at the same time.
+        conn.execute("SELECT pg_advisory_lock(7350000001)").await?;
+    }
+    let result = async {
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+            .await?;
+        let rows = sqlx::query("SELECT version FROM schema_migrations").fetch_all(&mut *conn).await?;
+        let applied: Vec<i64> = rows.iter().map(|r| r.get::<i64, _>(0)).collect();
+        for (version, sql) in schema::MIGRATIONS {
+            if applied.contains(version) {
+                continue;
+            }
+            let sql = match backend {
+                Backend::Sqlite => sql.replace("{serial}", "INTEGER PRIMARY KEY AUTOINCREMENT").replace("{blob}", "BLOB"),
+                Backend::Postgres => {
+                    sql.replace("{serial}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY").replace("{blob}", "BYTEA")
+                }
+            };
+            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+            tx.execute(sql.as_str()).await.with_context(|| format!("migration {version}"))?;
+            sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
+                .bind(*version)
+                .bind(now_ms())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
+        anyhow::Ok(())
+    }
+    .await;
+    if backend == Backend::Postgres {
+        conn.execute("SELECT pg_advisory_unlock(7350000001)").await?;
+    }
+    result
+}
+
 /// sqlx's `QueryBuilder` writes `?` placeholders for the `Any` driver, which
 /// PostgreSQL refuses; this numbers them `$1, $2, …`, which both databases take
 /// (the SQL text itself never contains a `?`: every value is bound).
@@ -441,9 +315,8 @@ impl<'q> Numbered<'q> {
 
     /// Like [`Numbered::new`], but leaves SQLite its plain `?`: SQLite looks
     /// a numbered parameter (`$N`) up by a linear search, once when parsing
-    /// and again when sqlx binds it, which is quadratic in a batch's
-    /// thousands of parameters (at 64 connections it took more than a third
-    /// of the database thread's time; see docs/performance.md).
+    /// and again when sqlx binds it, which is quadratic in the number of
+    /// parameters (hundreds in a batch's `IN` list; see docs/performance.md).
     pub(crate) fn on(backend: Backend, q: &'q mut QueryBuilder<'_, sqlx::Any>) -> Numbered<'q> {
         match backend {
             Backend::Postgres => Numbered::new(q),
@@ -460,10 +333,6 @@ impl<'q> Numbered<'q> {
     }
 }
 
-fn timer_row(row: &AnyRow) -> TimerRow {
-    TimerRow { contact_id: row.get(0), kind: row.get(1), name: row.get(2), due: row.get(3), department: row.get(4) }
-}
-
 /// A unit enum as its JSON name (`in_progress`, `phone`).
 pub fn enum_text<T: serde::Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
@@ -477,5 +346,3 @@ pub fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
 
-#[cfg(test)]
-mod tests;

@@ -1,18 +1,14 @@
-//! The store on a real SQLite file: the version guard that makes every
-//! contact change (and so every timer firing) happen once.
+//! The store on a real SQLite file and a real PostgreSQL database: the
+//! version guard that makes every contact change (and so every timer firing)
+//! happen once, and timers moved, fired and set again within one batch.
+
+mod support;
 
 use jiff::Timestamp;
-
-use super::*;
-use crate::contact::{Contact, PluginRef};
-use crate::event::{Channel, Opened};
-
-fn db(name: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("sopline-store-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    format!("sqlite://{}", dir.join("s.db").display())
-}
+use sopline::contact::{Contact, PluginRef};
+use sopline::event::{Channel, Opened};
+use sopline::server::store::{Batch, Committed, LogRow, Store, TimerRow};
+use support::{postgres_db, sqlite_db};
 
 fn contact(id: &str) -> Contact {
     let opened = Opened {
@@ -30,9 +26,8 @@ fn timer(contact: &str, due: i64) -> TimerRow {
     TimerRow { contact_id: contact.into(), kind: "deadline".into(), name: "answer".into(), due, department: "d".into() }
 }
 
-#[tokio::test]
-async fn a_stale_writer_is_refused_and_writes_nothing() {
-    let store = Store::open(&db("stale")).await.unwrap();
+async fn a_stale_writer_is_refused_and_writes_nothing(url: &str) {
+    let store = Store::open(url).await.unwrap();
     let c = contact("c1");
     let first = Batch { contacts: vec![(c.clone(), 0)], timers_set: vec![timer("c1", 1_000)], ..Batch::default() };
     assert!(matches!(store.commit(&first, "n1", false).await.unwrap(), Committed::Ok { .. }));
@@ -64,9 +59,8 @@ async fn a_stale_writer_is_refused_and_writes_nothing() {
     assert_eq!(store.pending_timers().await.unwrap(), 0);
 }
 
-#[tokio::test]
-async fn a_fired_timer_that_was_moved_meanwhile_stays() {
-    let store = Store::open(&db("moved")).await.unwrap();
+async fn a_fired_timer_that_was_moved_meanwhile_stays(url: &str) {
+    let store = Store::open(url).await.unwrap();
     let c = contact("c2");
     let set = Batch { contacts: vec![(c.clone(), 0)], timers_set: vec![timer("c2", 1_000)], ..Batch::default() };
     store.commit(&set, "n1", false).await.unwrap();
@@ -87,4 +81,61 @@ async fn a_fired_timer_that_was_moved_meanwhile_stays() {
     assert_eq!(store.claim_timers("n1", 2_000, 1_000, 10).await.unwrap().len(), 1);
     assert!(store.claim_timers("n2", 2_500, 1_000, 10).await.unwrap().is_empty(), "still leased");
     assert_eq!(store.claim_timers("n2", 3_500, 1_000, 10).await.unwrap(), vec![timer("c3", 1_500)], "lease over: taken over");
+}
+
+/// A timer that fires and is set again by the same batch (a repeating
+/// callback, say) keeps its new due time; one fired and settled is gone.
+async fn a_timer_fired_and_set_again_in_one_batch_stays_pending(url: &str) {
+    let store = Store::open(url).await.unwrap();
+    let reminder = |due| TimerRow { name: "remind".into(), ..timer("c4", due) };
+    let first = Batch {
+        contacts: vec![(contact("c4"), 0)],
+        timers_set: vec![timer("c4", 1_000), reminder(1_000)],
+        ..Batch::default()
+    };
+    store.commit(&first, "n1", false).await.unwrap();
+    assert_eq!(store.claim_timers("n1", 2_000, 5_000, 10).await.unwrap().len(), 2);
+    let mut fired = contact("c4");
+    fired.agent = Some("a".into());
+    let both = Batch {
+        contacts: vec![(fired, 1)],
+        timers_fired: vec![timer("c4", 1_000), reminder(1_000)],
+        timers_set: vec![reminder(7_000)],
+        timers_done: vec![("c4".into(), "deadline".into(), "answer".into())],
+        ..Batch::default()
+    };
+    assert!(matches!(store.commit(&both, "n1", false).await.unwrap(), Committed::Ok { .. }));
+    assert_eq!(store.pending_timers().await.unwrap(), 1, "only the reminder is left");
+    assert_eq!(store.next_due(2_000).await.unwrap(), Some(7_000), "at its new time, and unclaimed");
+    assert_eq!(store.claim_timers("n1", 8_000, 5_000, 10).await.unwrap(), vec![reminder(7_000)]);
+}
+
+#[tokio::test]
+async fn sqlite_a_stale_writer_is_refused_and_writes_nothing() {
+    a_stale_writer_is_refused_and_writes_nothing(&sqlite_db("store-stale")).await;
+}
+
+#[tokio::test]
+async fn postgres_a_stale_writer_is_refused_and_writes_nothing() {
+    a_stale_writer_is_refused_and_writes_nothing(&postgres_db("store_stale")).await;
+}
+
+#[tokio::test]
+async fn sqlite_a_fired_timer_that_was_moved_meanwhile_stays() {
+    a_fired_timer_that_was_moved_meanwhile_stays(&sqlite_db("store-moved")).await;
+}
+
+#[tokio::test]
+async fn postgres_a_fired_timer_that_was_moved_meanwhile_stays() {
+    a_fired_timer_that_was_moved_meanwhile_stays(&postgres_db("store_moved")).await;
+}
+
+#[tokio::test]
+async fn sqlite_a_timer_fired_and_set_again_in_one_batch_stays_pending() {
+    a_timer_fired_and_set_again_in_one_batch_stays_pending(&sqlite_db("store-again")).await;
+}
+
+#[tokio::test]
+async fn postgres_a_timer_fired_and_set_again_in_one_batch_stays_pending() {
+    a_timer_fired_and_set_again_in_one_batch_stays_pending(&postgres_db("store_again")).await;
 }

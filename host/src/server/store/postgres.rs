@@ -1,0 +1,182 @@
+//! PostgreSQL's write path: a whole batch in one statement.
+//!
+//! Each table's rows travel as one JSON array, unpacked by
+//! `json_to_recordset` in a data-modifying CTE, so the SQL text never
+//! changes (PostgreSQL parses and plans it once per connection) and a batch
+//! costs one round trip between `BEGIN` and `COMMIT` instead of one per table.
+//! The CTEs see one snapshot and must not touch a row twice, which the batch
+//! guarantees: contacts, timers and callbacks are unique per key, and
+//! [`commit`] drops a fired timer another part of the batch settles or sets.
+//!
+//! The planner takes `json_to_recordset` for 100 rows, whatever the batch,
+//! and for a join with a few thousand timers it then prefers a hash join over
+//! a scan of the whole table. So the deletes find each row's `ctid` through
+//! the primary key in a scalar subquery (always a per-row index scan) and
+//! delete by `ctid` (a TID scan). The writer's own connections also have
+//! sequential scans disabled: while the timers table is small and full of
+//! dead rows between vacuums, plans cached from its first batches would
+//! otherwise keep reading all of it for every batch.
+
+use std::collections::HashSet;
+
+use serde_json::json;
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Executor as _, Row};
+
+use super::{Batch, Committed, TimerRow, enum_text, now_ms};
+
+/// The writer's connections: one commits batches, one claims timers.
+pub(super) async fn writer(url: &str) -> sqlx::Result<AnyPool> {
+    AnyPoolOptions::new()
+        .max_connections(2)
+        .after_connect(|conn, _| Box::pin(async move { conn.execute("SET enable_seqscan = off").await.map(drop) }))
+        .connect(url)
+        .await
+}
+
+/// Claims up to `limit` timers due by `now` that no live node holds, for
+/// `lease_ms`; nodes skip each other's locked rows.
+pub(super) async fn claim_timers(pool: &AnyPool, node: &str, now: i64, lease_ms: i64, limit: i64) -> anyhow::Result<Vec<TimerRow>> {
+    let rows = sqlx::query(
+        "UPDATE timers SET claimed_by = $1, lease_until = $2 WHERE (contact_id, kind, name) IN ( \
+           SELECT contact_id, kind, name FROM timers \
+           WHERE due <= $3 AND (lease_until IS NULL OR lease_until < $3) \
+           ORDER BY due LIMIT $4 FOR UPDATE SKIP LOCKED) \
+         RETURNING contact_id, kind, name, due, department",
+    )
+    .bind(node)
+    .bind(now + lease_ms)
+    .bind(now)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| TimerRow { contact_id: r.get(0), kind: r.get(1), name: r.get(2), due: r.get(3), department: r.get(4) })
+        .collect())
+}
+
+const COMMIT: &str = r#"
+WITH c AS (
+    INSERT INTO contacts (id, department, state, agent, category, channel, customer, plugin_id, plugin_version, binding, opened_at, updated_at, version, snapshot)
+    SELECT id, department, state, agent, category, channel, customer, plugin_id, plugin_version, binding, opened_at, $2, version, snapshot
+    FROM json_to_recordset($1::json) AS x(id text, department text, state text, agent text, category text, channel text, customer text,
+        plugin_id text, plugin_version text, binding bigint, opened_at bigint, version bigint, snapshot text)
+    ON CONFLICT (id) DO UPDATE SET state = excluded.state, agent = excluded.agent, category = excluded.category,
+        plugin_id = excluded.plugin_id, plugin_version = excluded.plugin_version, binding = excluded.binding,
+        updated_at = excluded.updated_at, version = excluded.version, snapshot = excluded.snapshot
+    WHERE contacts.version = excluded.version - 1
+    RETURNING 1
+), l AS (
+    INSERT INTO log (contact_id, at, entry, kind, agent, points, body, node)
+    SELECT contact_id, at, entry, kind, agent, points, body, $4::text
+    FROM json_to_recordset($3::json) AS x(contact_id text, at bigint, entry text, kind text, agent text, points bigint, body text)
+    RETURNING id
+), settled AS (
+    DELETE FROM timers WHERE ctid = ANY (ARRAY(
+        SELECT (SELECT ctid FROM timers t WHERE t.contact_id = x.contact_id AND t.kind = x.kind AND t.name = x.name)
+        FROM json_to_recordset($5::json) AS x(contact_id text, kind text, name text)))
+), fired AS (
+    DELETE FROM timers WHERE ctid = ANY (ARRAY(
+        SELECT (SELECT ctid FROM timers t WHERE t.contact_id = x.contact_id AND t.kind = x.kind AND t.name = x.name AND t.due = x.due)
+        FROM json_to_recordset($6::json) AS x(contact_id text, kind text, name text, due bigint)))
+), timers_set AS (
+    INSERT INTO timers (contact_id, kind, name, due, department)
+    SELECT contact_id, kind, name, due, department
+    FROM json_to_recordset($7::json) AS x(contact_id text, kind text, name text, due bigint, department text)
+    ON CONFLICT (contact_id, kind, name) DO UPDATE SET due = excluded.due, claimed_by = NULL, lease_until = NULL
+), callbacks_set AS (
+    INSERT INTO callbacks (contact_id, id, department, agent, due, purpose, status, attempts)
+    SELECT contact_id, id, department, agent, due, purpose, status, attempts
+    FROM json_to_recordset($8::json) AS x(contact_id text, id text, department text, agent text, due bigint, purpose text, status text, attempts bigint)
+    ON CONFLICT (contact_id, id) DO UPDATE SET agent = excluded.agent, due = excluded.due,
+        purpose = excluded.purpose, status = excluded.status, attempts = excluded.attempts
+), ids AS (
+    SELECT min(id) AS first, max(id) AS last FROM l
+)
+SELECT (SELECT count(*) FROM c), COALESCE(first, 0), COALESCE(last, 0),
+    CASE WHEN $9::boolean AND last IS NOT NULL
+        THEN pg_notify('sopline_log', json_build_object('node', $4::text, 'first', first, 'last', last)::text) END::text
+FROM ids
+"#;
+
+/// Writes a batch in one transaction, or nothing if another node changed one
+/// of its contacts since it was read.
+pub(super) async fn commit(pool: &AnyPool, batch: &Batch, node: &str, notify: bool) -> anyhow::Result<Committed> {
+    let contacts: Vec<_> = batch
+        .contacts
+        .iter()
+        .map(|(c, version)| {
+            json!({
+                "id": c.id, "department": c.department, "state": enum_text(&c.state), "agent": c.agent,
+                "category": c.category, "channel": enum_text(&c.channel), "customer": c.customer.name,
+                "plugin_id": c.plugin.id, "plugin_version": c.plugin.version, "binding": c.plugin.binding,
+                "opened_at": c.opened_at.as_millisecond(), "version": version + 1,
+                "snapshot": serde_json::to_string(c).expect("contacts serialize"),
+            })
+        })
+        .collect();
+    let log: Vec<_> = batch
+        .log
+        .iter()
+        .map(|r| {
+            json!({
+                "contact_id": r.contact_id, "at": r.at, "entry": r.entry, "kind": r.kind,
+                "agent": r.agent, "points": r.points, "body": r.body,
+            })
+        })
+        .collect();
+    let settled: Vec<_> =
+        batch.timers_done.iter().map(|(contact, kind, name)| json!({"contact_id": contact, "kind": kind, "name": name})).collect();
+    // A fired timer the batch also settles or sets again needs no delete of
+    // its own (and one statement must not touch a row twice).
+    let rewritten: HashSet<(&str, &str, &str)> = batch
+        .timers_done
+        .iter()
+        .map(|(c, k, n)| (c.as_str(), k.as_str(), n.as_str()))
+        .chain(batch.timers_set.iter().map(|t| (t.contact_id.as_str(), t.kind.as_str(), t.name.as_str())))
+        .collect();
+    let fired: Vec<_> = batch
+        .timers_fired
+        .iter()
+        .filter(|t| !rewritten.contains(&(t.contact_id.as_str(), t.kind.as_str(), t.name.as_str())))
+        .map(|t| json!({"contact_id": t.contact_id, "kind": t.kind, "name": t.name, "due": t.due}))
+        .collect();
+    let timers: Vec<_> = batch
+        .timers_set
+        .iter()
+        .map(|t| json!({"contact_id": t.contact_id, "kind": t.kind, "name": t.name, "due": t.due, "department": t.department}))
+        .collect();
+    let callbacks: Vec<_> = batch
+        .callbacks
+        .iter()
+        .map(|c| {
+            json!({
+                "contact_id": c.contact_id, "id": c.id, "department": c.department, "agent": c.agent,
+                "due": c.due, "purpose": c.purpose, "status": c.status, "attempts": c.attempts,
+            })
+        })
+        .collect();
+    let text = |rows: Vec<serde_json::Value>| serde_json::Value::Array(rows).to_string();
+
+    let mut tx = pool.begin().await?;
+    let row = sqlx::query(COMMIT)
+        .bind(text(contacts))
+        .bind(now_ms())
+        .bind(text(log))
+        .bind(node)
+        .bind(text(settled))
+        .bind(text(fired))
+        .bind(text(timers))
+        .bind(text(callbacks))
+        .bind(notify)
+        .fetch_one(&mut *tx)
+        .await?;
+    let written: i64 = row.get(0);
+    if written != batch.contacts.len() as i64 {
+        tx.rollback().await?;
+        return Ok(Committed::Conflict(batch.contacts.iter().map(|(c, _)| c.id.clone()).collect()));
+    }
+    tx.commit().await?;
+    Ok(Committed::Ok { first_log: row.get(1), last_log: row.get(2) })
+}
