@@ -272,7 +272,10 @@ async fn migrate(pool: &AnyPool, backend: Backend) -> anyhow::Result<()> {
                 }
             };
             let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-            tx.execute(sql.as_str()).await.with_context(|| format!("migration {version}"))?;
+            let skip = backend == Backend::Sqlite && sql.trim_start().starts_with(schema::POSTGRES_ONLY);
+            if !skip {
+                tx.execute(sql.as_str()).await.with_context(|| format!("migration {version}"))?;
+            }
             sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
                 .bind(*version)
                 .bind(now_ms())

@@ -3,7 +3,9 @@
 //! Each table's rows travel as one JSON array, unpacked by
 //! `json_to_recordset` in a data-modifying CTE, so the SQL text never
 //! changes (PostgreSQL parses and plans it once per connection) and a batch
-//! costs one round trip between `BEGIN` and `COMMIT` instead of one per table.
+//! costs one round trip instead of one per table. One statement is one
+//! transaction: if a contact's version guard held it back, the statement
+//! raises `SL409` (migration 3's `sopline_conflict()`) and nothing is written.
 //! The CTEs see one snapshot and must not touch a row twice, which the batch
 //! guarantees: contacts, timers and callbacks are unique per key, and
 //! [`commit`] drops a fired timer another part of the batch settles or sets.
@@ -94,7 +96,8 @@ WITH c AS (
 ), ids AS (
     SELECT min(id) AS first, max(id) AS last FROM l
 )
-SELECT (SELECT count(*) FROM c), COALESCE(first, 0), COALESCE(last, 0),
+SELECT CASE WHEN (SELECT count(*) FROM c) <> $10 THEN sopline_conflict() END,
+    COALESCE(first, 0), COALESCE(last, 0),
     CASE WHEN $9::boolean AND last IS NOT NULL
         THEN pg_notify('sopline_log', json_build_object('node', $4::text, 'first', first, 'last', last)::text) END::text
 FROM ids
@@ -159,8 +162,7 @@ pub(super) async fn commit(pool: &AnyPool, batch: &Batch, node: &str, notify: bo
         .collect();
     let text = |rows: Vec<serde_json::Value>| serde_json::Value::Array(rows).to_string();
 
-    let mut tx = pool.begin().await?;
-    let row = sqlx::query(COMMIT)
+    let written = sqlx::query(COMMIT)
         .bind(text(contacts))
         .bind(now_ms())
         .bind(text(log))
@@ -170,13 +172,15 @@ pub(super) async fn commit(pool: &AnyPool, batch: &Batch, node: &str, notify: bo
         .bind(text(timers))
         .bind(text(callbacks))
         .bind(notify)
-        .fetch_one(&mut *tx)
-        .await?;
-    let written: i64 = row.get(0);
-    if written != batch.contacts.len() as i64 {
-        tx.rollback().await?;
-        return Ok(Committed::Conflict(batch.contacts.iter().map(|(c, _)| c.id.clone()).collect()));
-    }
-    tx.commit().await?;
+        .bind(batch.contacts.len() as i64)
+        .fetch_one(pool)
+        .await;
+    let row = match written {
+        Ok(row) => row,
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("SL409") => {
+            return Ok(Committed::Conflict(batch.contacts.iter().map(|(c, _)| c.id.clone()).collect()));
+        }
+        Err(e) => return Err(e.into()),
+    };
     Ok(Committed::Ok { first_log: row.get(1), last_log: row.get(2) })
 }

@@ -2,7 +2,11 @@
 //! differ between SQLite and PostgreSQL are placeholders filled per backend.
 
 /// Migrations in order; each runs once, recorded in `schema_migrations`.
-pub const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2)];
+pub const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2), (3, V3)];
+
+/// The first line of a migration SQLite has no use for (it is recorded as
+/// applied there without running).
+pub const POSTGRES_ONLY: &str = "-- PostgreSQL only";
 
 const V1: &str = r#"
 -- The append-only log: every accepted event and every outcome it produced,
@@ -124,4 +128,14 @@ CREATE TABLE audit (
 /// SQLite to use it (see `STATS_FROM` in read.rs).
 const V2: &str = r#"
 CREATE INDEX log_stats ON log (at) WHERE kind IN ('deadline_met', 'deadline_missed', 'escalated', 'penalty', 'reward');
+"#;
+
+/// A batch commits in one statement on PostgreSQL (store/postgres.rs); when
+/// one of its contacts changed on another node meanwhile, the statement
+/// calls this to fail, and so writes nothing.
+const V3: &str = r#"-- PostgreSQL only
+CREATE FUNCTION sopline_conflict() RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'a contact of the batch changed on another node' USING ERRCODE = 'SL409';
+END $$;
 "#;
