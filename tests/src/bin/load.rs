@@ -44,6 +44,11 @@ struct Args {
     /// contact with its pending `answer` deadline.
     #[arg(long)]
     open_only: bool,
+    /// Start at most this many lifecycles per second, on a fixed schedule
+    /// (0: as fast as the server answers). With --open-only this sets the
+    /// rate at which the contacts' deadlines later fall due.
+    #[arg(long, default_value_t = 0.0)]
+    rate: f64,
     /// Print progress every this many seconds (0: never).
     #[arg(long, default_value_t = 5)]
     progress: u64,
@@ -104,6 +109,9 @@ struct Shared {
     started: AtomicU64,
     limit: Option<u64>,
     requests: AtomicU64,
+    /// Lifecycle k starts no earlier than `begun + k / rate`.
+    rate: f64,
+    begun: Instant,
 }
 
 #[tokio::main]
@@ -124,8 +132,10 @@ async fn main() -> anyhow::Result<()> {
         started: AtomicU64::new(0),
         limit: args.contacts,
         requests: AtomicU64::new(0),
+        rate: args.rate,
+        begun: Instant::now(),
     });
-    let begun = Instant::now();
+    let begun = shared.begun;
     let mut tasks = Vec::new();
     for worker in 0..args.connections {
         tasks.push(tokio::spawn(run_worker(shared.clone(), worker)));
@@ -222,12 +232,12 @@ async fn run_worker(shared: Arc<Shared>, worker: usize) -> Tally {
         if shared.stop.load(Ordering::Relaxed) {
             break;
         }
-        if let Some(limit) = shared.limit {
-            if shared.started.fetch_add(1, Ordering::Relaxed) >= limit {
-                break;
-            }
-        } else {
-            shared.started.fetch_add(1, Ordering::Relaxed);
+        let k = shared.started.fetch_add(1, Ordering::Relaxed);
+        if shared.limit.is_some_and(|limit| k >= limit) {
+            break;
+        }
+        if shared.rate > 0.0 {
+            tokio::time::sleep_until((shared.begun + Duration::from_secs_f64(k as f64 / shared.rate)).into()).await;
         }
         serial += 1;
         let open = json!({
