@@ -139,3 +139,14 @@ async fn sqlite_a_timer_fired_and_set_again_in_one_batch_stays_pending() {
 async fn postgres_a_timer_fired_and_set_again_in_one_batch_stays_pending() {
     a_timer_fired_and_set_again_in_one_batch_stays_pending(&postgres_db("store_again")).await;
 }
+
+/// The server's connections each open the file; an in-memory database
+/// would be a different one on each, so it is refused by name.
+#[tokio::test]
+async fn an_in_memory_sqlite_database_is_refused_with_the_reason() {
+    for url in ["sqlite::memory:", "sqlite:///tmp/sopline-memory-test.db?mode=memory"] {
+        let error = Store::open(url).await.err().unwrap_or_else(|| panic!("{url} was accepted"));
+        let message = format!("{error:#}");
+        assert!(message.contains("in-memory database") && message.contains("sqlite://FILE"), "{url}: {message}");
+    }
+}

@@ -142,7 +142,11 @@ impl Store {
         let writer = match backend {
             Backend::Sqlite => {
                 let options: sqlx::sqlite::SqliteConnectOptions = url.parse().with_context(opening)?;
-                Writer::Sqlite(sqlite::Writer::open(options.get_filename())?)
+                let file = options.get_filename();
+                if file.to_string_lossy().starts_with("file:sqlx-in-memory") || url.contains("mode=memory") {
+                    anyhow::bail!("`{url}` is an in-memory database, which the server's connections cannot share: use sqlite://FILE");
+                }
+                Writer::Sqlite(sqlite::Writer::open(file)?)
             }
             Backend::Postgres => Writer::Postgres(postgres::writer(&url).await.with_context(opening)?),
         };
