@@ -110,35 +110,29 @@ async fn a_timer_fired_and_set_again_in_one_batch_stays_pending(url: &str) {
     assert_eq!(store.claim_timers("n1", 8_000, 5_000, 10).await.unwrap(), vec![reminder(7_000)]);
 }
 
-#[tokio::test]
-async fn sqlite_a_stale_writer_is_refused_and_writes_nothing() {
-    a_stale_writer_is_refused_and_writes_nothing(&sqlite_db("store-stale")).await;
+/// Each scenario above as two tests, on SQLite and on PostgreSQL.
+macro_rules! on_both_databases {
+    ($($scenario:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $scenario() {
+                super::$scenario(&super::sqlite_db(stringify!($scenario))).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $scenario() {
+                super::$scenario(&super::postgres_db("store")).await;
+            })*
+        }
+    };
 }
 
-#[tokio::test]
-async fn postgres_a_stale_writer_is_refused_and_writes_nothing() {
-    a_stale_writer_is_refused_and_writes_nothing(&postgres_db("store_stale")).await;
-}
-
-#[tokio::test]
-async fn sqlite_a_fired_timer_that_was_moved_meanwhile_stays() {
-    a_fired_timer_that_was_moved_meanwhile_stays(&sqlite_db("store-moved")).await;
-}
-
-#[tokio::test]
-async fn postgres_a_fired_timer_that_was_moved_meanwhile_stays() {
-    a_fired_timer_that_was_moved_meanwhile_stays(&postgres_db("store_moved")).await;
-}
-
-#[tokio::test]
-async fn sqlite_a_timer_fired_and_set_again_in_one_batch_stays_pending() {
-    a_timer_fired_and_set_again_in_one_batch_stays_pending(&sqlite_db("store-again")).await;
-}
-
-#[tokio::test]
-async fn postgres_a_timer_fired_and_set_again_in_one_batch_stays_pending() {
-    a_timer_fired_and_set_again_in_one_batch_stays_pending(&postgres_db("store_again")).await;
-}
+on_both_databases!(
+    a_stale_writer_is_refused_and_writes_nothing,
+    a_fired_timer_that_was_moved_meanwhile_stays,
+    a_timer_fired_and_set_again_in_one_batch_stays_pending,
+);
 
 /// The server's connections each open the file; an in-memory database
 /// would be a different one on each, so it is refused by name.

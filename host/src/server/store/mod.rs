@@ -49,7 +49,7 @@ enum Writer {
 }
 
 /// One row of the log.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct LogRow {
     pub contact_id: String,
     pub at: i64,
@@ -63,7 +63,7 @@ pub struct LogRow {
 }
 
 /// A timer row: a deadline or callback due at `due` (ms since the epoch).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TimerRow {
     pub contact_id: String,
     /// `deadline` or `callback`.
@@ -74,7 +74,7 @@ pub struct TimerRow {
 }
 
 /// A callback as the lists show it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct CallbackRow {
     pub contact_id: String,
     pub id: String,

@@ -119,16 +119,6 @@ pub(super) async fn commit(pool: &AnyPool, batch: &Batch, node: &str, notify: bo
             })
         })
         .collect();
-    let log: Vec<_> = batch
-        .log
-        .iter()
-        .map(|r| {
-            json!({
-                "contact_id": r.contact_id, "at": r.at, "entry": r.entry, "kind": r.kind,
-                "agent": r.agent, "points": r.points, "body": r.body,
-            })
-        })
-        .collect();
     let settled: Vec<_> =
         batch.timers_done.iter().map(|(contact, kind, name)| json!({"contact_id": contact, "kind": kind, "name": name})).collect();
     // A fired timer the batch also settles or sets again needs no delete of
@@ -139,38 +129,21 @@ pub(super) async fn commit(pool: &AnyPool, batch: &Batch, node: &str, notify: bo
         .map(|(c, k, n)| (c.as_str(), k.as_str(), n.as_str()))
         .chain(batch.timers_set.iter().map(|t| (t.contact_id.as_str(), t.kind.as_str(), t.name.as_str())))
         .collect();
+    // The rows serialize with the column names `json_to_recordset` reads.
     let fired: Vec<_> = batch
         .timers_fired
         .iter()
         .filter(|t| !rewritten.contains(&(t.contact_id.as_str(), t.kind.as_str(), t.name.as_str())))
-        .map(|t| json!({"contact_id": t.contact_id, "kind": t.kind, "name": t.name, "due": t.due}))
         .collect();
-    let timers: Vec<_> = batch
-        .timers_set
-        .iter()
-        .map(|t| json!({"contact_id": t.contact_id, "kind": t.kind, "name": t.name, "due": t.due, "department": t.department}))
-        .collect();
-    let callbacks: Vec<_> = batch
-        .callbacks
-        .iter()
-        .map(|c| {
-            json!({
-                "contact_id": c.contact_id, "id": c.id, "department": c.department, "agent": c.agent,
-                "due": c.due, "purpose": c.purpose, "status": c.status, "attempts": c.attempts,
-            })
-        })
-        .collect();
-    let text = |rows: Vec<serde_json::Value>| serde_json::Value::Array(rows).to_string();
-
     let written = sqlx::query(COMMIT)
-        .bind(text(contacts))
+        .bind(text(&contacts))
         .bind(now_ms())
-        .bind(text(log))
+        .bind(text(&batch.log))
         .bind(node)
-        .bind(text(settled))
-        .bind(text(fired))
-        .bind(text(timers))
-        .bind(text(callbacks))
+        .bind(text(&settled))
+        .bind(text(&fired))
+        .bind(text(&batch.timers_set))
+        .bind(text(&batch.callbacks))
         .bind(notify)
         .bind(batch.contacts.len() as i64)
         .fetch_one(pool)
@@ -183,4 +156,9 @@ pub(super) async fn commit(pool: &AnyPool, batch: &Batch, node: &str, notify: bo
         Err(e) => return Err(e.into()),
     };
     Ok(Committed::Ok { first_log: row.get(1), last_log: row.get(2) })
+}
+
+/// Rows as the JSON array a `json_to_recordset` parameter takes.
+fn text<T: serde::Serialize + ?Sized>(rows: &T) -> String {
+    serde_json::to_string(rows).expect("rows serialize")
 }
