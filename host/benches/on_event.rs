@@ -7,13 +7,13 @@
 
 mod common;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::Timestamp;
 use sopline::contact::{Contact, PluginRef};
 use sopline::engine::convert;
 use sopline::event::{Channel, Customer, Event, Opened};
 use sopline::lifecycle::State;
-use sopline::plugin::{wit, Runtime};
+use sopline::plugin::{Runtime, wit};
 use sopline_plugin_property::Property;
 use sopline_sdk::testing::{self, Harness};
 
@@ -22,7 +22,12 @@ fn host_contact(now: Timestamp) -> Contact {
         department: "property-frontdesk".into(),
         channel: Channel::Phone,
         category: "complaint".into(),
-        customer: Customer { id: "owner-7".into(), name: "王小明".into(), phone: "13800000000".into(), ..Default::default() },
+        customer: Customer {
+            id: "owner-7".into(),
+            name: "王小明".into(),
+            phone: "13800000000".into(),
+            ..Default::default()
+        },
         fields: [("room".to_string(), "5栋1203".to_string())].into(),
     };
     let plugin = PluginRef { id: "property".into(), version: "0.1.0".into(), binding: 1 };
@@ -63,7 +68,8 @@ fn bench(c: &mut Criterion) {
 
     let harness = Harness::<Property>::new();
     let native_contact = sdk_contact(now_ms);
-    let native_event = sopline_sdk::Event::HandedOff(sopline_sdk::HandedOff { agent: "a1".into(), to: "工程部".into() });
+    let native_event =
+        sopline_sdk::Event::HandedOff(sopline_sdk::HandedOff { agent: "a1".into(), to: "工程部".into() });
     assert!(!harness.on(&native_contact, native_event.clone(), now_ms).is_empty());
 
     let mut group = c.benchmark_group("on_event");

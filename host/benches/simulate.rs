@@ -16,9 +16,15 @@ use sopline::simulate::Simulator;
 fn scenario(contacts: usize) -> Vec<String> {
     let start: Timestamp = "2026-03-02T09:00:00+08:00".parse().unwrap();
     let steps: [(i64, &str); 10] = [
-        (0, r#""type":"opened","department":"property-frontdesk","channel":"phone","category":"complaint","customer":{"id":"o","name":"王小明","phone":"13800000000"},"fields":{"room":"5栋1203"}"#),
+        (
+            0,
+            r#""type":"opened","department":"property-frontdesk","channel":"phone","category":"complaint","customer":{"id":"o","name":"王小明","phone":"13800000000"},"fields":{"room":"5栋1203"}"#,
+        ),
         (8, r#""type":"answered","agent":"a1","rings":2"#),
-        (10, r#""type":"message","from":"agent","agent":"a1","text":"您好,欢迎致电红树西岸管理处前台客服,请问有什么可以帮助您!""#),
+        (
+            10,
+            r#""type":"message","from":"agent","agent":"a1","text":"您好,欢迎致电红树西岸管理处前台客服,请问有什么可以帮助您!""#,
+        ),
         (180, r#""type":"ended","agent":"a1""#),
         (420, r#""type":"handed_off","agent":"a1","to":"工程部""#),
         (1200, r#""type":"customer_notified","agent":"a1""#),
@@ -56,7 +62,8 @@ fn main() {
     for line in &lines {
         let out = sim.feed_line(line);
         if first_rejection.is_none() {
-            first_rejection = out.iter().find(|o| o.body.kind() == "rejected").map(|o| serde_json::to_string(o).unwrap());
+            first_rejection =
+                out.iter().find(|o| o.body.kind() == "rejected").map(|o| serde_json::to_string(o).unwrap());
         }
         outcomes += out.len();
     }

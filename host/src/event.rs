@@ -91,23 +91,70 @@ pub struct Opened {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     Opened(Opened),
-    Answered { agent: String, rings: Option<u32> },
-    Message { from: Speaker, agent: Option<String>, text: String },
-    Identified { agent: String, method: String },
-    Classified { category: String, severity: Severity },
-    FieldSet { name: String, value: String },
-    Ended { agent: Option<String> },
-    HandedOff { agent: String, to: String },
-    CustomerNotified { agent: String },
-    DepartmentReplied { from: String, text: String },
-    EscalationRequested { agent: String, reason: String },
-    Approved { by: String, what: String },
-    Resolved { agent: String, on_first_contact: bool },
-    CallbackAttempted { agent: String, outcome: CallbackOutcome, callback: Option<String> },
-    Reopened { reason: String },
-    Closed { agent: Option<String> },
+    Answered {
+        agent: String,
+        rings: Option<u32>,
+    },
+    Message {
+        from: Speaker,
+        agent: Option<String>,
+        text: String,
+    },
+    Identified {
+        agent: String,
+        method: String,
+    },
+    Classified {
+        category: String,
+        severity: Severity,
+    },
+    FieldSet {
+        name: String,
+        value: String,
+    },
+    Ended {
+        agent: Option<String>,
+    },
+    HandedOff {
+        agent: String,
+        to: String,
+    },
+    CustomerNotified {
+        agent: String,
+    },
+    DepartmentReplied {
+        from: String,
+        text: String,
+    },
+    EscalationRequested {
+        agent: String,
+        reason: String,
+    },
+    Approved {
+        by: String,
+        what: String,
+    },
+    Resolved {
+        agent: String,
+        on_first_contact: bool,
+    },
+    CallbackAttempted {
+        agent: String,
+        outcome: CallbackOutcome,
+        callback: Option<String>,
+    },
+    Reopened {
+        reason: String,
+    },
+    Closed {
+        agent: Option<String>,
+    },
     /// A type the department's plugin declared in its manifest.
-    Custom { kind: String, agent: Option<String>, fields: BTreeMap<String, String> },
+    Custom {
+        kind: String,
+        agent: Option<String>,
+        fields: BTreeMap<String, String>,
+    },
 }
 
 /// The event types every plugin understands.
@@ -164,9 +211,10 @@ impl Event {
             | Event::EscalationRequested { agent, .. }
             | Event::Resolved { agent, .. }
             | Event::CallbackAttempted { agent, .. } => Some(agent),
-            Event::Message { agent, .. } | Event::Ended { agent } | Event::Closed { agent } | Event::Custom { agent, .. } => {
-                agent.as_deref()
-            }
+            Event::Message { agent, .. }
+            | Event::Ended { agent }
+            | Event::Closed { agent }
+            | Event::Custom { agent, .. } => agent.as_deref(),
             _ => None,
         }
     }
@@ -228,12 +276,17 @@ impl Event {
             }
             "callback_attempted" => {
                 let b: CallbackBody = parse(kind, Value::Object(body))?;
-                Event::CallbackAttempted { agent: nonempty(kind, "agent", b.agent)?, outcome: b.outcome, callback: b.callback }
+                Event::CallbackAttempted {
+                    agent: nonempty(kind, "agent", b.agent)?,
+                    outcome: b.outcome,
+                    callback: b.callback,
+                }
             }
             "reopened" => Event::Reopened { reason: parse::<ReasonOnly>(kind, Value::Object(body))?.reason },
             "closed" => Event::Closed { agent: parse::<AgentOnly>(kind, Value::Object(body))?.agent },
             other => {
-                if other.is_empty() || !other.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+                if other.is_empty() || !other.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                {
                     return Err(format!("`type` {other:?} is not an event type (lower-case letters, digits and _)"));
                 }
                 let agent = match body.remove("agent") {
@@ -294,8 +347,7 @@ impl Envelope {
 
 /// Parses an RFC 3339 time that carries an offset.
 pub fn parse_time(text: &str) -> Result<jiff::Timestamp, String> {
-    text.parse::<jiff::Timestamp>()
-        .map_err(|e| format!("`at` {text:?} is not an RFC 3339 time with an offset ({e})"))
+    text.parse::<jiff::Timestamp>().map_err(|e| format!("`at` {text:?} is not an RFC 3339 time with an offset ({e})"))
 }
 
 fn parse<T: DeserializeOwned>(kind: &str, value: Value) -> Result<T, String> {
@@ -303,11 +355,7 @@ fn parse<T: DeserializeOwned>(kind: &str, value: Value) -> Result<T, String> {
 }
 
 fn nonempty(kind: &str, field: &str, value: String) -> Result<String, String> {
-    if value.trim().is_empty() {
-        Err(format!("{kind}: `{field}` must not be empty"))
-    } else {
-        Ok(value)
-    }
+    if value.trim().is_empty() { Err(format!("{kind}: `{field}` must not be empty")) } else { Ok(value) }
 }
 
 /// A JSON value as text: strings as they are, anything else as JSON.
@@ -466,7 +514,8 @@ mod tests {
 
     #[test]
     fn unknown_types_are_custom_with_text_fields() {
-        let e = parse_one(json!({"type": "dispatched", "agent": "t1", "technician": "张工", "eta_minutes": 30})).unwrap();
+        let e =
+            parse_one(json!({"type": "dispatched", "agent": "t1", "technician": "张工", "eta_minutes": 30})).unwrap();
         let Some(Event::Custom { kind, agent, fields }) = e.event else { panic!() };
         assert_eq!((kind.as_str(), agent.as_deref()), ("dispatched", Some("t1")));
         assert_eq!(fields["eta_minutes"], "30");

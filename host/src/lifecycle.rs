@@ -98,7 +98,10 @@ pub fn next(state: State, event: &Event) -> Result<State, String> {
             Waiting,
         ) => refuse("answer it first"),
 
-        (Event::FieldSet { .. } | Event::Classified { .. } | Event::DepartmentReplied { .. } | Event::Custom { .. }, _)
+        (
+            Event::FieldSet { .. } | Event::Classified { .. } | Event::DepartmentReplied { .. } | Event::Custom { .. },
+            _,
+        )
         | (
             Event::Identified { .. }
             | Event::HandedOff { .. }
@@ -139,7 +142,10 @@ mod tests {
             (Event::HandedOff { agent: "a1".into(), to: "工程部".into() }, Pending),
             (Event::CustomerNotified { agent: "a1".into() }, Pending),
             (resolved(), Resolved),
-            (Event::CallbackAttempted { agent: "a1".into(), outcome: CallbackOutcome::Satisfied, callback: None }, Resolved),
+            (
+                Event::CallbackAttempted { agent: "a1".into(), outcome: CallbackOutcome::Satisfied, callback: None },
+                Resolved,
+            ),
             (closed(), Closed),
             (Event::Reopened { reason: "又漏水了".into() }, InProgress),
         ] {
@@ -160,7 +166,11 @@ mod tests {
             (Waiting, resolved(), "answer it first"),
             (Pending, closed(), "resolve it first"),
             (Closed, answered(), "reopen it first"),
-            (Waiting, Event::Message { from: Speaker::Agent, agent: Some("a".into()), text: "x".into() }, "answer it before"),
+            (
+                Waiting,
+                Event::Message { from: Speaker::Agent, agent: Some("a".into()), text: "x".into() },
+                "answer it before",
+            ),
             (InProgress, Event::Reopened { reason: String::new() }, "still being handled"),
             (Pending, ended(), "already ended"),
         ];

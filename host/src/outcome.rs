@@ -20,36 +20,85 @@ pub struct Outcome {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Body {
-    State { from: State, to: State },
-    Script { scene: String, text: String },
+    State {
+        from: State,
+        to: State,
+    },
+    Script {
+        scene: String,
+        text: String,
+    },
     DeadlineSet {
         name: String,
         #[serde(serialize_with = "rfc3339")]
         due: Zoned,
     },
-    DeadlineMet { name: String },
-    DeadlineCancelled { name: String },
+    DeadlineMet {
+        name: String,
+    },
+    DeadlineCancelled {
+        name: String,
+    },
     DeadlineMissed {
         name: String,
         #[serde(serialize_with = "rfc3339")]
         due: Zoned,
     },
-    Escalated { level: String, to: String, reason: String },
+    Escalated {
+        level: String,
+        to: String,
+        reason: String,
+    },
     CallbackScheduled {
         id: String,
         #[serde(serialize_with = "rfc3339")]
         due: Zoned,
         purpose: String,
     },
-    CallbackDue { id: String, purpose: String },
-    CallbackCancelled { id: String },
-    Penalty { agent: String, points: u32, rule: String, reason: String },
-    Reward { agent: String, points: u32, rule: String, reason: String },
-    Violation { agent: String, rule: String, excerpt: String, reason: String, suggestion: Option<String> },
-    Notify { to: String, text: String },
-    FieldsRequired { before: String, fields: Vec<String>, rule: String },
-    Rejected { event: String, error: String },
-    PluginFailed { plugin: String, event: String, error: String },
+    CallbackDue {
+        id: String,
+        purpose: String,
+    },
+    CallbackCancelled {
+        id: String,
+    },
+    Penalty {
+        agent: String,
+        points: u32,
+        rule: String,
+        reason: String,
+    },
+    Reward {
+        agent: String,
+        points: u32,
+        rule: String,
+        reason: String,
+    },
+    Violation {
+        agent: String,
+        rule: String,
+        excerpt: String,
+        reason: String,
+        suggestion: Option<String>,
+    },
+    Notify {
+        to: String,
+        text: String,
+    },
+    FieldsRequired {
+        before: String,
+        fields: Vec<String>,
+        rule: String,
+    },
+    Rejected {
+        event: String,
+        error: String,
+    },
+    PluginFailed {
+        plugin: String,
+        event: String,
+        error: String,
+    },
 }
 
 impl Body {

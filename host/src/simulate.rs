@@ -9,8 +9,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::io::{BufRead, Write};
 
-use jiff::tz::TimeZone;
 use jiff::Timestamp;
+use jiff::tz::TimeZone;
 
 use crate::contact::Contact;
 use crate::engine::{Engine, Timer};
@@ -40,7 +40,15 @@ pub struct Simulator {
 impl Simulator {
     pub fn new(engine: Engine) -> Simulator {
         let zone = engine.departments().next().map_or(TimeZone::UTC, |d| d.calendar.zone().clone());
-        Simulator { engine, contacts: HashMap::new(), timers: BTreeSet::new(), seq: 0, now: None, zone, stats: Stats::default() }
+        Simulator {
+            engine,
+            contacts: HashMap::new(),
+            timers: BTreeSet::new(),
+            seq: 0,
+            now: None,
+            zone,
+            stats: Stats::default(),
+        }
     }
 
     /// A contact as it stands now.

@@ -56,14 +56,20 @@ fn rules_check_lists_every_error_with_its_position() {
     let dir = tempdir("rules");
     std::fs::create_dir_all(dir.join("departments")).unwrap();
     std::fs::create_dir_all(dir.join("calendars")).unwrap();
-    std::fs::copy(workspace().join("rules/calendars/cn-mainland.toml"), dir.join("calendars/cn-mainland.toml")).unwrap();
+    std::fs::copy(workspace().join("rules/calendars/cn-mainland.toml"), dir.join("calendars/cn-mainland.toml"))
+        .unwrap();
     std::fs::write(
         dir.join("departments/front.toml"),
         "name = \"前台\"\nplugin = \"property\"\ncalendar = \"cn-mainland\"\n[params]\nnotify_department = \"10 minutes\"\nnot_a_param = 3\n",
     )
     .unwrap();
-    std::fs::write(dir.join("departments/typo.toml"), "name = \"x\"\nplugin = \"property\"\ncalender = \"cn-mainland\"\n").unwrap();
-    std::fs::write(dir.join("departments/nocal.toml"), "name = \"x\"\nplugin = \"property\"\ncalendar = \"mars\"\n").unwrap();
+    std::fs::write(
+        dir.join("departments/typo.toml"),
+        "name = \"x\"\nplugin = \"property\"\ncalender = \"cn-mainland\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("departments/nocal.toml"), "name = \"x\"\nplugin = \"property\"\ncalendar = \"mars\"\n")
+        .unwrap();
     let (out, _, stderr) = run(sopline().args(["rules", "check"]).arg(&dir));
     assert!(!out.status.success());
     let front = dir.join("departments/front.toml").display().to_string();

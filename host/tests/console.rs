@@ -15,7 +15,7 @@ mod support;
 
 use std::process::Command;
 
-use support::{rules, sopline, sqlite_db, tempdir, workspace, Server};
+use support::{Server, rules, sopline, sqlite_db, tempdir, workspace};
 
 /// Creates a user with a password the browser can sign in with.
 fn user(db: &str, name: &str, role: &str, departments: &[&str], password: &str) -> String {
@@ -44,14 +44,16 @@ fn console_in_a_real_browser() {
     );
     let tests = workspace().join("host/console/tests");
     if !tests.join("node_modules/playwright-core/package.json").exists() {
-        let status = Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&tests).status().expect("npm");
+        let status =
+            Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&tests).status().expect("npm");
         assert!(status.success(), "npm ci in {} failed", tests.display());
     }
 
     // The answer deadline (3 rings of 3 s) passes within the test, and a
     // return visit falls due 3 s after a resolution. Every department runs on
     // the test calendar `always`; the admin switches one to `cn-mainland`.
-    let rules = rules(&[("property-frontdesk", "ring_length", "\"3s\""), ("property-frontdesk", "visit_after", "\"3s\"")]);
+    let rules =
+        rules(&[("property-frontdesk", "ring_length", "\"3s\""), ("property-frontdesk", "visit_after", "\"3s\"")]);
     let db = sqlite_db("console");
     let server = Server::start(&db, &rules, "console");
     let agent = user(&db, "e2e-agent", "agent", &["property-frontdesk"], "agent-pass-1");
@@ -79,7 +81,14 @@ fn console_in_a_real_browser() {
     println!("{stdout}");
     assert!(out.status.success(), "the browser test failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
-    for name in ["agent-contact.png", "agent-new-contact.png", "agent-violation.png", "agent-deadline-missed.png", "supervisor.png", "admin.png"] {
+    for name in [
+        "agent-contact.png",
+        "agent-new-contact.png",
+        "agent-violation.png",
+        "agent-deadline-missed.png",
+        "supervisor.png",
+        "admin.png",
+    ] {
         assert!(shots.join(name).exists(), "no screenshot {name}");
     }
 }

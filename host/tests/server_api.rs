@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
-use support::{complaint, eventually, instant, rules, sqlite_db, token, Api, Server, Sse, PROPERTY};
+use serde_json::{Value, json};
+use support::{Api, PROPERTY, Server, Sse, complaint, eventually, instant, rules, sqlite_db, token};
 
 fn bank_consultation(id: &str) -> Value {
     json!({
@@ -68,7 +68,11 @@ fn auth_and_errors_answer_4xx_json() {
     assert_error(&anonymous_get(&url("/contacts")), 401, "unauthorized");
     assert_error(&Api::new("sop_not-a-token").get(&url("/contacts")), 401, "unauthorized");
     assert_error(&anonymous_get(&url("/stream?token=sop_not-a-token")), 401, "unauthorized");
-    assert_error(&Api::new("sop_not-a-token").post(&url("/contacts/p1/events"), &json!({"type": "answered", "agent": "a1"})), 401, "unauthorized");
+    assert_error(
+        &Api::new("sop_not-a-token").post(&url("/contacts/p1/events"), &json!({"type": "answered", "agent": "a1"})),
+        401,
+        "unauthorized",
+    );
 
     // An agent of the bank does not see the property desk's contacts.
     assert_error(&banker.get(&url("/contacts/p1")), 404, "not_found");
@@ -89,27 +93,38 @@ fn auth_and_errors_answer_4xx_json() {
     assert!(!p1["timeline"].as_array().unwrap().iter().any(|e| e["type"] == "answered"));
 
     // Only admins swap SOPs.
-    let message = assert_error(&banker.put(&url(&format!("/departments/{PROPERTY}/binding")), &json!({"params": {"max_rings": 9}})), 403, "forbidden");
+    let message = assert_error(
+        &banker.put(&url(&format!("/departments/{PROPERTY}/binding")), &json!({"params": {"max_rings": 9}})),
+        403,
+        "forbidden",
+    );
     assert!(message.contains("admin"), "{message}");
     assert_error(&banker.get(&url("/audit")), 403, "forbidden");
     assert_error(&banker.get(&url("/users")), 403, "forbidden");
 
     // Broken JSON: 400 invalid_json.
-    let message = assert_error(&raw_post(&admin, &url("/contacts/p1/events"), "application/json", br#"{"type": "answered","#.to_vec()), 400, "invalid_json");
+    let message = assert_error(
+        &raw_post(&admin, &url("/contacts/p1/events"), "application/json", br#"{"type": "answered","#.to_vec()),
+        400,
+        "invalid_json",
+    );
     assert!(message.contains("JSON"), "{message}");
     assert_error(&raw_post(&admin, &url("/contacts"), "application/json", b"not json".to_vec()), 400, "invalid_json");
 
     // An unknown field names the field; an event the state does not allow names the state.
     let message = assert_error(
-        &admin.post(&url("/contacts/p1/events"), &json!({"type": "answered", "agent": "a1", "rings": 1, "bogus": true})),
+        &admin
+            .post(&url("/contacts/p1/events"), &json!({"type": "answered", "agent": "a1", "rings": 1, "bogus": true})),
         422,
         "invalid_event",
     );
     assert!(message.contains("bogus"), "{message}");
     // (Types beyond the common ones are the department's plugin's to declare.)
-    let message = assert_error(&admin.post(&url("/contacts/p1/events"), &json!({"type": "teleported"})), 422, "rejected");
+    let message =
+        assert_error(&admin.post(&url("/contacts/p1/events"), &json!({"type": "teleported"})), 422, "rejected");
     assert!(message.contains("teleported"), "{message}");
-    let message = assert_error(&admin.post(&url("/contacts/p1/events"), &json!({"type": "answered"})), 422, "invalid_event");
+    let message =
+        assert_error(&admin.post(&url("/contacts/p1/events"), &json!({"type": "answered"})), 422, "invalid_event");
     assert!(message.contains("agent"), "a missing field is named: {message}");
     let message = assert_error(
         &admin.post(&url("/contacts/p1/events"), &json!({"type": "resolved", "agent": "a1", "on_first_contact": true})),
@@ -122,14 +137,18 @@ fn auth_and_errors_answer_4xx_json() {
     let mut unknown = complaint("p3");
     unknown["department"] = "moon-base".into();
     let message = assert_error(&admin.post(&url("/contacts"), &unknown), 422, "rejected");
-    assert!(message.contains("moon-base") && message.contains(PROPERTY) && message.contains("bank-service"), "{message}");
+    assert!(
+        message.contains("moon-base") && message.contains(PROPERTY) && message.contains("bank-service"),
+        "{message}"
+    );
     // A second contact with a taken id.
     assert_error(&admin.post(&url("/contacts"), &complaint("p1")), 409, "conflict");
     // Events for a contact that does not exist.
     assert_error(&admin.post(&url("/contacts/nobody/events"), &json!({"type": "ended"})), 404, "not_found");
 
     // Bodies over 64 KiB: 413.
-    let huge = serde_json::to_vec(&json!({"type": "message", "from": "customer", "text": "吵".repeat(30_000)})).unwrap();
+    let huge =
+        serde_json::to_vec(&json!({"type": "message", "from": "customer", "text": "吵".repeat(30_000)})).unwrap();
     assert!(huge.len() > 64 * 1024);
     assert_error(&raw_post(&admin, &url("/contacts/p1/events"), "application/json", huge), 413, "too_large");
 
@@ -137,10 +156,15 @@ fn auth_and_errors_answer_4xx_json() {
     assert_error(&admin.get(&url("/no-such-thing")), 404, "not_found");
     assert_error(&admin.get(&server.url("/no-such-thing")), 404, "not_found");
     assert_error(&admin.put(&url("/contacts/p1"), &json!({})), 405, "method_not_allowed");
-    assert_error(&raw_post(&admin, &url("/contacts/p1/events"), "text/plain", br#"{"type":"ended"}"#.to_vec()), 415, "unsupported_media_type");
+    assert_error(
+        &raw_post(&admin, &url("/contacts/p1/events"), "text/plain", br#"{"type":"ended"}"#.to_vec()),
+        415,
+        "unsupported_media_type",
+    );
 
     // After all that, the contact still works.
-    let (status, answered) = admin.post(&url("/contacts/p1/events"), &json!({"type": "answered", "agent": "a1", "rings": 1}));
+    let (status, answered) =
+        admin.post(&url("/contacts/p1/events"), &json!({"type": "answered", "agent": "a1", "rings": 1}));
     assert_eq!(status, 200, "{answered}");
     let (_, p1) = admin.get(&url("/contacts/p1"));
     assert_eq!(p1["state"], "in_progress", "{p1}");
@@ -169,7 +193,10 @@ fn a_complaint_end_to_end_misses_its_deadline_on_time_and_once() {
 
     let (status, opened) = admin.post(&url("/contacts"), &complaint("c1"));
     assert_eq!(status, 201, "{opened}");
-    assert!(opened["outcomes"].as_array().unwrap().iter().any(|o| o["kind"] == "deadline_set" && o["name"] == "answer"), "{opened}");
+    assert!(
+        opened["outcomes"].as_array().unwrap().iter().any(|o| o["kind"] == "deadline_set" && o["name"] == "answer"),
+        "{opened}"
+    );
     let events = [
         json!({"type": "answered", "agent": "a1", "rings": 2}),
         json!({"type": "message", "from": "agent", "agent": "a1", "text": "您好,欢迎致电红树西岸管理处前台客服,请问有什么可以帮助您!"}),
@@ -182,13 +209,18 @@ fn a_complaint_end_to_end_misses_its_deadline_on_time_and_once() {
         assert_eq!(status, 200, "{event}: {answer}");
         last = answer;
     }
-    let set = last["outcomes"].as_array().unwrap().iter().find(|o| o["kind"] == "deadline_set" && o["name"] == "notify-department");
+    let set = last["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["kind"] == "deadline_set" && o["name"] == "notify-department");
     let set = set.unwrap_or_else(|| panic!("hanging up starts the 3 s notify-department deadline: {last}"));
     let (set_at, set_due) = (instant(&set["at"]), instant(&set["due"]));
     assert_eq!(set_due.duration_since(set_at).as_secs(), 3, "{set}");
 
     // The agent does not notify engineering: the deadline passes, on the stream.
-    let is_miss = |o: &Value| o["contact"] == "c1" && o["kind"] == "deadline_missed" && o["name"] == "notify-department";
+    let is_miss =
+        |o: &Value| o["contact"] == "c1" && o["kind"] == "deadline_missed" && o["name"] == "notify-department";
     let (arrived, missed) = eventually(Duration::from_secs(15), "deadline_missed on the stream", || {
         stream.events().into_iter().find(|(_, o)| is_miss(o))
     });
@@ -210,7 +242,10 @@ fn a_complaint_end_to_end_misses_its_deadline_on_time_and_once() {
     assert_eq!(entries(timeline, "outcome", "deadline_missed", None).len(), 1, "{timeline}");
     let penalties: Vec<&Value> = contact["penalties"].as_array().unwrap().iter().collect();
     assert_eq!(penalties.len(), 1, "{penalties:?}");
-    assert_eq!((&penalties[0]["rule"], &penalties[0]["agent"], &penalties[0]["points"]), (&json!("PM-2.f"), &json!("a1"), &json!(2)));
+    assert_eq!(
+        (&penalties[0]["rule"], &penalties[0]["agent"], &penalties[0]["points"]),
+        (&json!("PM-2.f"), &json!("a1"), &json!(2))
+    );
 
     // The contact goes on; the missed deadline stays missed, once.
     for event in [
@@ -225,8 +260,12 @@ fn a_complaint_end_to_end_misses_its_deadline_on_time_and_once() {
     let (_, contact) = admin.get(&url("/contacts/c1"));
     assert_eq!(contact["state"], "resolved");
     assert_eq!(entries(&contact["timeline"], "outcome", "deadline_missed", None).len(), 1);
-    let statuses: Vec<(&str, &str)> =
-        contact["deadlines"].as_array().unwrap().iter().map(|d| (d["name"].as_str().unwrap(), d["status"].as_str().unwrap())).collect();
+    let statuses: Vec<(&str, &str)> = contact["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["name"].as_str().unwrap(), d["status"].as_str().unwrap()))
+        .collect();
     assert!(statuses.contains(&("notify-department", "missed")), "{statuses:?}");
     assert!(statuses.contains(&("notify-owner", "met")), "{statuses:?}");
     assert!(statuses.contains(&("answer", "met")), "{statuses:?}");
@@ -252,7 +291,11 @@ struct Worked {
 }
 
 fn notify_after(answer: &Value) -> i64 {
-    let set = answer["outcomes"].as_array().unwrap().iter().find(|o| o["kind"] == "deadline_set" && o["name"] == "notify-department");
+    let set = answer["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["kind"] == "deadline_set" && o["name"] == "notify-department");
     let set = set.unwrap_or_else(|| panic!("no notify-department deadline in {answer}"));
     instant(&set["due"]).duration_since(instant(&set["at"])).as_secs()
 }
@@ -274,7 +317,12 @@ fn a_live_swap_under_load_fails_no_request_and_pins_open_contacts() {
     for i in 0..3 {
         let id = format!("pre-{i}");
         assert_eq!(agent.post(&url("/contacts"), &complaint(&id)).0, 201);
-        assert_eq!(agent.post(&url(&format!("/contacts/{id}/events")), &json!({"type": "answered", "agent": "a1", "rings": 1})).0, 200);
+        assert_eq!(
+            agent
+                .post(&url(&format!("/contacts/{id}/events")), &json!({"type": "answered", "agent": "a1", "rings": 1}))
+                .0,
+            200
+        );
     }
 
     let stop = Arc::new(AtomicBool::new(false));
@@ -282,7 +330,8 @@ fn a_live_swap_under_load_fails_no_request_and_pins_open_contacts() {
     let requests = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut threads = Vec::new();
     for t in 0..4 {
-        let (server, desk, stop, failures, requests) = (server.clone(), desk.clone(), stop.clone(), failures.clone(), requests.clone());
+        let (server, desk, stop, failures, requests) =
+            (server.clone(), desk.clone(), stop.clone(), failures.clone(), requests.clone());
         threads.push(std::thread::spawn(move || {
             let api = Api::new(&desk);
             let mut worked = Vec::new();
@@ -333,7 +382,8 @@ fn a_live_swap_under_load_fails_no_request_and_pins_open_contacts() {
     // Let the load run, then swap the desk's notify-department limit from 7 to 13 minutes.
     std::thread::sleep(Duration::from_millis(1_500));
     let (_, departments) = admin.get(&url("/departments"));
-    let current = departments["departments"].as_array().unwrap().iter().find(|d| d["id"] == PROPERTY).unwrap()["binding"].clone();
+    let current =
+        departments["departments"].as_array().unwrap().iter().find(|d| d["id"] == PROPERTY).unwrap()["binding"].clone();
     let old_revision = current["revision"].as_i64().unwrap();
     let mut params = current["params"].clone();
     assert_eq!(params["notify_department"], "7m", "{current}");
@@ -351,7 +401,13 @@ fn a_live_swap_under_load_fails_no_request_and_pins_open_contacts() {
     let worked: Vec<Worked> = threads.into_iter().flat_map(|t| t.join().unwrap()).collect();
 
     let failures = failures.lock().unwrap();
-    assert!(failures.is_empty(), "{} of {} requests failed during the swap: {:?}", failures.len(), requests.load(Ordering::Relaxed), &failures[..failures.len().min(10)]);
+    assert!(
+        failures.is_empty(),
+        "{} of {} requests failed during the swap: {:?}",
+        failures.len(),
+        requests.load(Ordering::Relaxed),
+        &failures[..failures.len().min(10)]
+    );
 
     // Every contact follows the binding it was opened under, and only that.
     let (mut before, mut after) = (0, 0);
@@ -366,7 +422,12 @@ fn a_live_swap_under_load_fails_no_request_and_pins_open_contacts() {
             assert_eq!(binding, new_revision, "{} was opened after the swap", w.id);
         }
         let expected = if binding == old_revision { OLD } else { NEW };
-        assert!((w.notify_after - expected).abs() <= 1, "{} on binding {binding}: notify-department after {} s", w.id, w.notify_after);
+        assert!(
+            (w.notify_after - expected).abs() <= 1,
+            "{} on binding {binding}: notify-department after {} s",
+            w.id,
+            w.notify_after
+        );
         if binding == old_revision {
             before += 1;
         } else {
@@ -378,7 +439,8 @@ fn a_live_swap_under_load_fails_no_request_and_pins_open_contacts() {
 
     // Contacts opened before the swap and hung up after it keep the old limit.
     for i in 0..3 {
-        let (status, ended) = agent.post(&url(&format!("/contacts/pre-{i}/events")), &json!({"type": "ended", "agent": "a1"}));
+        let (status, ended) =
+            agent.post(&url(&format!("/contacts/pre-{i}/events")), &json!({"type": "ended", "agent": "a1"}));
         assert_eq!(status, 200, "{ended}");
         assert!((notify_after(&ended) - OLD).abs() <= 1, "pre-{i} is pinned to the old SOP: {ended}");
         let (_, contact) = admin.get(&url(&format!("/contacts/pre-{i}")));
@@ -387,7 +449,8 @@ fn a_live_swap_under_load_fails_no_request_and_pins_open_contacts() {
 
     // The department shows the new binding and who made it; the audit trail has the swap.
     let (_, departments) = admin.get(&url("/departments"));
-    let desk_view = departments["departments"].as_array().unwrap().iter().find(|d| d["id"] == PROPERTY).unwrap().clone();
+    let desk_view =
+        departments["departments"].as_array().unwrap().iter().find(|d| d["id"] == PROPERTY).unwrap().clone();
     assert_eq!(desk_view["binding"]["revision"].as_i64(), Some(new_revision));
     assert_eq!(desk_view["binding"]["params"]["notify_department"], "13m");
     assert_eq!(desk_view["binding"]["source"], "api");
@@ -405,7 +468,9 @@ fn a_live_swap_under_load_fails_no_request_and_pins_open_contacts() {
     // once: batches are pipelined, and one that committed is never run again.
     let text = admin.client.get(server.url("/metrics")).send().unwrap().text().unwrap();
     let metric = |name: &str| -> f64 {
-        text.lines().find_map(|l| l.strip_prefix(name).and_then(|v| v.trim().parse().ok())).unwrap_or_else(|| panic!("{name} in {text}"))
+        text.lines()
+            .find_map(|l| l.strip_prefix(name).and_then(|v| v.trim().parse().ok()))
+            .unwrap_or_else(|| panic!("{name} in {text}"))
     };
     let accepted = metric("sopline_events_total{result=\"accepted\"}");
     assert!(accepted > 100.0, "{text}");
@@ -439,7 +504,15 @@ fn openapi_metrics_and_health() {
 
     // Some traffic, so the counters have something to count.
     assert_eq!(admin.post(&server.url("/api/v1/contacts"), &complaint("m1")).0, 201);
-    assert_eq!(admin.post(&server.url("/api/v1/contacts/m1/events"), &json!({"type": "resolved", "agent": "a1", "on_first_contact": true})).0, 422);
+    assert_eq!(
+        admin
+            .post(
+                &server.url("/api/v1/contacts/m1/events"),
+                &json!({"type": "resolved", "agent": "a1", "on_first_contact": true})
+            )
+            .0,
+        422
+    );
     let metrics = admin.client.get(server.url("/metrics")).send().unwrap();
     assert_eq!(metrics.status().as_u16(), 200);
     let text = metrics.text().unwrap();

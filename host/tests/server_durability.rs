@@ -11,21 +11,25 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
-use support::{complaint, eventually, instant, postgres_db, psql, rules, sqlite_db, token, Api, Server, Sse, PROPERTY};
+use serde_json::{Value, json};
+use support::{Api, PROPERTY, Server, Sse, complaint, eventually, instant, postgres_db, psql, rules, sqlite_db, token};
 
 /// The deadline timer firings and `deadline_missed` outcomes of `name` in a contact's timeline.
 fn firings(contact: &Value, name: &str) -> (Vec<Value>, Vec<Value>) {
     let timeline = contact["timeline"].as_array().unwrap();
     let timers = timeline.iter().filter(|e| e["entry"] == "timer" && e["name"] == name).cloned().collect();
-    let missed =
-        timeline.iter().filter(|e| e["entry"] == "outcome" && e["kind"] == "deadline_missed" && e["name"] == name).cloned().collect();
+    let missed = timeline
+        .iter()
+        .filter(|e| e["entry"] == "outcome" && e["kind"] == "deadline_missed" && e["name"] == name)
+        .cloned()
+        .collect();
     (timers, missed)
 }
 
 /// The `answer` deadline's due time from an `opened` answer (whole seconds).
 fn answer_due(opened: &Value) -> jiff::Timestamp {
-    let set = opened["outcomes"].as_array().unwrap().iter().find(|o| o["kind"] == "deadline_set" && o["name"] == "answer");
+    let set =
+        opened["outcomes"].as_array().unwrap().iter().find(|o| o["kind"] == "deadline_set" && o["name"] == "answer");
     instant(&set.unwrap_or_else(|| panic!("opening starts the answer deadline: {opened}"))["due"])
 }
 
@@ -50,15 +54,19 @@ fn kill_9_keeps_every_acknowledged_event_and_pending_deadlines() {
             };
             for c in 0.. {
                 let id = format!("busy-{c}");
-                let mut events = vec![(
-                    "/contacts".to_string(),
-                    complaint(&id),
-                    "opened".to_string(),
-                )];
-                events.push((format!("/contacts/{id}/events"), json!({"type": "answered", "agent": "a1", "rings": 1}), "answered".into()));
+                let mut events = vec![("/contacts".to_string(), complaint(&id), "opened".to_string())];
+                events.push((
+                    format!("/contacts/{id}/events"),
+                    json!({"type": "answered", "agent": "a1", "rings": 1}),
+                    "answered".into(),
+                ));
                 for m in 0..4 {
                     let text = format!("{id} 第{m}条留言");
-                    events.push((format!("/contacts/{id}/events"), json!({"type": "message", "from": "customer", "text": text}), text));
+                    events.push((
+                        format!("/contacts/{id}/events"),
+                        json!({"type": "message", "from": "customer", "text": text}),
+                        text,
+                    ));
                 }
                 for (path, body, marker) in events {
                     match send(&path, &body) {
@@ -71,7 +79,9 @@ fn kill_9_keeps_every_acknowledged_event_and_pending_deadlines() {
             }
         })
     };
-    eventually(Duration::from_secs(20), "some events acknowledged", || (acked.lock().unwrap().len() >= 30).then_some(()));
+    eventually(Duration::from_secs(20), "some events acknowledged", || {
+        (acked.lock().unwrap().len() >= 30).then_some(())
+    });
     // Calls nobody answers, opened amid the stream: their deadlines are pending when the node dies.
     let mut waiting = Vec::new();
     for i in 0..4 {
@@ -96,7 +106,8 @@ fn kill_9_keeps_every_acknowledged_event_and_pending_deadlines() {
     for (id, markers) in &by_contact {
         let (status, contact) = admin.get(&server.url(&format!("/api/v1/contacts/{id}")));
         assert_eq!(status, 200, "{id} was acknowledged, so it exists after kill -9: {contact}");
-        let events: Vec<&Value> = contact["timeline"].as_array().unwrap().iter().filter(|e| e["entry"] == "event").collect();
+        let events: Vec<&Value> =
+            contact["timeline"].as_array().unwrap().iter().filter(|e| e["entry"] == "event").collect();
         for marker in markers {
             let found = events.iter().filter(|e| e["type"] == marker.as_str() || e["text"] == marker.as_str()).count();
             assert_eq!(found, 1, "acknowledged event `{marker}` of {id} is in its timeline once: {events:?}");
@@ -119,7 +130,11 @@ fn kill_9_keeps_every_acknowledged_event_and_pending_deadlines() {
     // Nothing is left to fire twice.
     eventually(Duration::from_secs(10), "no ringing deadline left pending", || {
         let (_, pending) = admin.get(&server.url("/api/v1/deadlines"));
-        let left = pending["deadlines"].as_array().unwrap().iter().any(|d| d["contact"].as_str().unwrap().starts_with("ringing-"));
+        let left = pending["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["contact"].as_str().unwrap().starts_with("ringing-"));
         (!left).then_some(())
     });
     for (id, _) in &waiting {
@@ -172,7 +187,8 @@ fn deadlines_due_during_downtime_fire_at_start_late_once_in_order() {
         assert!(fired_at.duration_since(started_at).as_secs() < 10, "{id} fired at start, not whenever: {fired_at}");
         assert_eq!(timers[0]["late"], true);
         // The penalty the miss brings is marked too.
-        let escalated: Vec<&Value> = contact["timeline"].as_array().unwrap().iter().filter(|e| e["kind"] == "escalated").collect();
+        let escalated: Vec<&Value> =
+            contact["timeline"].as_array().unwrap().iter().filter(|e| e["kind"] == "escalated").collect();
         assert_eq!(escalated.len(), 1, "{escalated:?}");
         assert_eq!(escalated[0]["late"], true);
         fired.push((instant(&timers[0]["due"]), instant(&timers[0]["fired_at"]), id.clone()));
@@ -181,13 +197,18 @@ fn deadlines_due_during_downtime_fire_at_start_late_once_in_order() {
     by_due.sort_by_key(|(due, _, _)| *due);
     let mut by_firing = fired.clone();
     by_firing.sort_by_key(|(_, fired, _)| *fired);
-    let order = |v: &Vec<(jiff::Timestamp, jiff::Timestamp, String)>| v.iter().map(|(_, _, id)| id.clone()).collect::<Vec<_>>();
+    let order =
+        |v: &Vec<(jiff::Timestamp, jiff::Timestamp, String)>| v.iter().map(|(_, _, id)| id.clone()).collect::<Vec<_>>();
     assert_eq!(order(&by_firing), order(&by_due), "overdue deadlines fire in due order");
 
     // And never again.
     let (_, pending) = admin.get(&server.url("/api/v1/deadlines"));
-    assert!(pending["deadlines"].as_array().unwrap().iter().all(|d| !d["contact"].as_str().unwrap().starts_with("late-")), "{pending}");
-    let (status, more) = admin.post(&server.url("/api/v1/contacts/late-0/events"), &json!({"type": "answered", "agent": "a1", "rings": 4}));
+    assert!(
+        pending["deadlines"].as_array().unwrap().iter().all(|d| !d["contact"].as_str().unwrap().starts_with("late-")),
+        "{pending}"
+    );
+    let (status, more) = admin
+        .post(&server.url("/api/v1/contacts/late-0/events"), &json!({"type": "answered", "agent": "a1", "rings": 4}));
     assert_eq!(status, 200, "{more}");
     let (_, contact) = admin.get(&server.url("/api/v1/contacts/late-0"));
     assert_eq!(firings(&contact, "answer").1.len(), 1);
@@ -210,15 +231,18 @@ fn two_nodes_on_postgres_fire_each_deadline_once_when_one_dies() {
     eventually(Duration::from_secs(10), "node 2's stream carries node 1's outcome", || {
         stream.events().into_iter().find(|(_, o)| o["contact"] == "seen-on-n2" && o["kind"] == "deadline_set")
     });
-    let (status, answered) = admin.post(&n2.url("/api/v1/contacts/seen-on-n2/events"), &json!({"type": "answered", "agent": "a1", "rings": 1}));
+    let (status, answered) = admin
+        .post(&n2.url("/api/v1/contacts/seen-on-n2/events"), &json!({"type": "answered", "agent": "a1", "rings": 1}));
     assert_eq!(status, 200, "node 2 works a contact node 1 opened: {answered}");
 
     // A swap on node 1 reaches node 2: its new contacts follow the new binding.
     let (_, departments) = admin.get(&n1.url("/api/v1/departments"));
-    let binding = departments["departments"].as_array().unwrap().iter().find(|d| d["id"] == PROPERTY).unwrap()["binding"].clone();
+    let binding =
+        departments["departments"].as_array().unwrap().iter().find(|d| d["id"] == PROPERTY).unwrap()["binding"].clone();
     let mut params = binding["params"].clone();
     params["notify_department"] = "9m".into();
-    let (status, swapped) = admin.put(&n1.url(&format!("/api/v1/departments/{PROPERTY}/binding")), &json!({"params": params}));
+    let (status, swapped) =
+        admin.put(&n1.url(&format!("/api/v1/departments/{PROPERTY}/binding")), &json!({"params": params}));
     assert_eq!(status, 200, "{swapped}");
     let revision = swapped["binding"]["revision"].clone();
     let mut attempt = 0;
@@ -237,7 +261,10 @@ fn two_nodes_on_postgres_fire_each_deadline_once_when_one_dies() {
     assert_eq!(ids, [&json!("seen-on-n2")], "{list}");
     let (status, pending) = admin.get(&n1.url("/api/v1/deadlines"));
     assert_eq!(status, 200, "{pending}");
-    assert!(!pending["deadlines"].as_array().unwrap().iter().any(|d| d["contact"] == "seen-on-n2"), "answered, so nothing pending: {pending}");
+    assert!(
+        !pending["deadlines"].as_array().unwrap().iter().any(|d| d["contact"] == "seen-on-n2"),
+        "answered, so nothing pending: {pending}"
+    );
     for path in ["/api/v1/points", "/api/v1/callbacks"] {
         let (status, body) = admin.get(&n1.url(path));
         assert_eq!(status, 200, "{path}: {body}");
@@ -254,7 +281,12 @@ fn two_nodes_on_postgres_fire_each_deadline_once_when_one_dies() {
             for i in 0..120 {
                 let id = format!("ring-{i}");
                 let base = if i % 2 == 0 && !n1_dead.load(Ordering::SeqCst) { &b1 } else { &b2 };
-                let sent = api.client.post(format!("{base}/api/v1/contacts")).bearer_auth(&api.token).json(&complaint(&id)).send();
+                let sent = api
+                    .client
+                    .post(format!("{base}/api/v1/contacts"))
+                    .bearer_auth(&api.token)
+                    .json(&complaint(&id))
+                    .send();
                 match sent {
                     Ok(r) if r.status().as_u16() == 201 => acked.lock().unwrap().push(id),
                     Ok(r) => panic!("{id} via {base}: {} {}", r.status(), r.text().unwrap_or_default()),
@@ -269,7 +301,8 @@ fn two_nodes_on_postgres_fire_each_deadline_once_when_one_dies() {
     // Kill node 1 while it both takes requests and fires the first deadlines.
     let started = Instant::now();
     eventually(Duration::from_secs(30), "node 1 fired some deadlines", || {
-        let n = psql(&db, "SELECT COUNT(*) FROM log WHERE entry = 'outcome' AND kind = 'deadline_missed' AND node = 'n1'");
+        let n =
+            psql(&db, "SELECT COUNT(*) FROM log WHERE entry = 'outcome' AND kind = 'deadline_missed' AND node = 'n1'");
         (n.trim().parse::<i64>().unwrap() >= 3).then_some(())
     });
     n1.kill9();
@@ -301,8 +334,15 @@ fn two_nodes_on_postgres_fire_each_deadline_once_when_one_dies() {
         assert!(counts.contains_key(id), "acknowledged contact {id} is stored");
     }
     let wrong: Vec<(&String, &i64)> = counts.iter().filter(|(_, n)| **n != 1).collect();
-    assert!(wrong.is_empty(), "every deadline missed exactly once; not so for {wrong:?} (of {}; node 1 killed after {killed_after:?})", counts.len());
-    let by_node = psql(&db, "SELECT node, COUNT(*) FROM log WHERE entry = 'outcome' AND kind = 'deadline_missed' GROUP BY node ORDER BY node");
+    assert!(
+        wrong.is_empty(),
+        "every deadline missed exactly once; not so for {wrong:?} (of {}; node 1 killed after {killed_after:?})",
+        counts.len()
+    );
+    let by_node = psql(
+        &db,
+        "SELECT node, COUNT(*) FROM log WHERE entry = 'outcome' AND kind = 'deadline_missed' GROUP BY node ORDER BY node",
+    );
     assert!(by_node.contains("n2|"), "node 2 fired deadlines too: {by_node}");
     // Each timer firing is logged once as well.
     let doubled = psql(

@@ -7,9 +7,8 @@ mod support;
 
 use std::time::Duration;
 
-use serde_json::{json, Value};
-use support::{complaint, eventually, postgres_db, rules, sqlite_db, token, Api, Server, PROPERTY};
-
+use serde_json::{Value, json};
+use support::{Api, PROPERTY, Server, complaint, eventually, postgres_db, rules, sqlite_db, token};
 
 #[track_caller]
 fn assert_error(answer: &(u16, Value), status: u16, code: &str) {
@@ -43,33 +42,63 @@ fn a_miss_and_a_met_deadline_are_counted(db: &str) {
     let points = penalty.unwrap_or_else(|| panic!("a late answer is penalized: {late}"))["points"].as_i64().unwrap();
 
     let department = &stats["departments"][0];
-    assert_eq!((&department["id"], &department["calendar"], &department["timezone"]), (&json!(PROPERTY), &json!("always"), &json!("Asia/Shanghai")));
+    assert_eq!(
+        (&department["id"], &department["calendar"], &department["timezone"]),
+        (&json!(PROPERTY), &json!("always"), &json!("Asia/Shanghai"))
+    );
     let days = stats["days"].as_array().unwrap();
     assert_eq!(days.len(), 7, "a week by default: {days:?}");
     assert_eq!(days[6]["date"], department["today"], "the last day is today in Shanghai");
     let (_, contact) = admin.get(&url("/contacts/rang"));
-    let miss = contact["timeline"].as_array().unwrap().iter().find(|e| e["kind"] == "deadline_missed").cloned().unwrap();
+    let miss =
+        contact["timeline"].as_array().unwrap().iter().find(|e| e["kind"] == "deadline_missed").cloned().unwrap();
     let miss_day = &miss["at"].as_str().unwrap()[..10]; // `…+08:00`: the Shanghai date
     let day = days.iter().find(|d| d["date"] == miss_day).unwrap_or_else(|| panic!("no day {miss_day} in {days:?}"));
-    assert_eq!((&day["met"], &day["missed"], &day["escalations"], &day["compliance"]), (&json!(1), &json!(1), &json!(1), &json!(0.5)), "{day}");
-    assert!(days.iter().filter(|d| d["date"] != miss_day).all(|d| d["met"] == 0 && d["missed"] == 0 && d["compliance"].is_null()), "{days:?}");
+    assert_eq!(
+        (&day["met"], &day["missed"], &day["escalations"], &day["compliance"]),
+        (&json!(1), &json!(1), &json!(1), &json!(0.5)),
+        "{day}"
+    );
+    assert!(
+        days.iter()
+            .filter(|d| d["date"] != miss_day)
+            .all(|d| d["met"] == 0 && d["missed"] == 0 && d["compliance"].is_null()),
+        "{days:?}"
+    );
     assert_eq!(stats["today"]["escalations"], 1);
     let incidents: Vec<(&str, &str, &str)> = stats["today"]["incidents"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| (i["contact"].as_str().unwrap(), i["kind"].as_str().unwrap(), i["outcome"]["name"].as_str().or(i["outcome"]["level"].as_str()).unwrap()))
+        .map(|i| {
+            (
+                i["contact"].as_str().unwrap(),
+                i["kind"].as_str().unwrap(),
+                i["outcome"]["name"].as_str().or(i["outcome"]["level"].as_str()).unwrap(),
+            )
+        })
         .collect();
     assert_eq!(incidents.len(), 2, "{incidents:?}");
-    assert!(incidents.contains(&("rang", "deadline_missed", "answer")) && incidents.contains(&("rang", "escalated", "supervisor")), "{incidents:?}");
+    assert!(
+        incidents.contains(&("rang", "deadline_missed", "answer"))
+            && incidents.contains(&("rang", "escalated", "supervisor")),
+        "{incidents:?}"
+    );
 
     let (_, stats) = supervisor.get(&url("/stats?days=1"));
     assert_eq!(stats["days"].as_array().unwrap().len(), 1);
-    assert_eq!(stats["agents"], json!([{"agent": "a1", "penalties": points, "rewards": 0, "total": -points}]), "{stats}");
+    assert_eq!(
+        stats["agents"],
+        json!([{"agent": "a1", "penalties": points, "rewards": 0, "total": -points}]),
+        "{stats}"
+    );
 
     // Each sees their own departments; agents see no statistics.
     let (_, theirs) = banker.get(&url("/stats"));
-    assert_eq!(theirs["departments"].as_array().unwrap().iter().map(|d| &d["id"]).collect::<Vec<_>>(), [&json!("bank-service")]);
+    assert_eq!(
+        theirs["departments"].as_array().unwrap().iter().map(|d| &d["id"]).collect::<Vec<_>>(),
+        [&json!("bank-service")]
+    );
     assert!(theirs["today"]["incidents"].as_array().unwrap().is_empty() && theirs["agents"] == json!([]), "{theirs}");
     assert_error(&banker.get(&stats_url), 403, "forbidden");
     assert_error(&agent.get(&url("/stats")), 403, "forbidden");
@@ -85,7 +114,8 @@ fn a_miss_and_a_met_deadline_are_counted(db: &str) {
     assert_eq!(status, 200, "{swapped}");
     assert_eq!(swapped["binding"]["calendar"], "cn-mainland");
     let (_, listed) = admin.get(&url("/departments"));
-    let names: Vec<&str> = listed["calendars"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        listed["calendars"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
     assert!(names.contains(&"always") && names.contains(&"cn-mainland"), "{names:?}");
     let (_, stats) = supervisor.get(&stats_url);
     assert_eq!(stats["departments"][0]["calendar"], "cn-mainland");

@@ -45,8 +45,18 @@ async fn a_stale_writer_is_refused_and_writes_nothing(url: &str) {
         points: None,
         body: "{}".into(),
     };
-    let win = Batch { contacts: vec![(a, 1)], log: vec![log("a")], timers_fired: vec![timer("c1", 1_000)], ..Batch::default() };
-    let lose = Batch { contacts: vec![(b, 1)], log: vec![log("b")], timers_fired: vec![timer("c1", 1_000)], ..Batch::default() };
+    let win = Batch {
+        contacts: vec![(a, 1)],
+        log: vec![log("a")],
+        timers_fired: vec![timer("c1", 1_000)],
+        ..Batch::default()
+    };
+    let lose = Batch {
+        contacts: vec![(b, 1)],
+        log: vec![log("b")],
+        timers_fired: vec![timer("c1", 1_000)],
+        ..Batch::default()
+    };
     assert!(matches!(store.commit(&win, "n1", false).await.unwrap(), Committed::Ok { .. }));
     match store.commit(&lose, "n2", false).await.unwrap() {
         Committed::Conflict(ids) => assert_eq!(ids, vec!["c1".to_string()]),
@@ -66,7 +76,10 @@ async fn a_fired_timer_that_was_moved_meanwhile_stays(url: &str) {
     store.commit(&set, "n1", false).await.unwrap();
     let claimed = store.claim_timers("n1", 2_000, 5_000, 10).await.unwrap();
     assert_eq!(claimed, vec![timer("c2", 1_000)]);
-    assert!(store.claim_timers("n2", 2_000, 5_000, 10).await.unwrap().is_empty(), "a claimed timer is not handed out twice");
+    assert!(
+        store.claim_timers("n2", 2_000, 5_000, 10).await.unwrap().is_empty(),
+        "a claimed timer is not handed out twice"
+    );
     // An event moves the deadline before the claimed firing commits.
     let mut moved = c.clone();
     moved.agent = Some("a".into());
@@ -80,7 +93,11 @@ async fn a_fired_timer_that_was_moved_meanwhile_stays(url: &str) {
     store.commit(&set2, "n1", false).await.unwrap();
     assert_eq!(store.claim_timers("n1", 2_000, 1_000, 10).await.unwrap().len(), 1);
     assert!(store.claim_timers("n2", 2_500, 1_000, 10).await.unwrap().is_empty(), "still leased");
-    assert_eq!(store.claim_timers("n2", 3_500, 1_000, 10).await.unwrap(), vec![timer("c3", 1_500)], "lease over: taken over");
+    assert_eq!(
+        store.claim_timers("n2", 3_500, 1_000, 10).await.unwrap(),
+        vec![timer("c3", 1_500)],
+        "lease over: taken over"
+    );
 }
 
 /// A timer that fires and is set again by the same batch (a repeating

@@ -54,39 +54,33 @@ pub fn address(contact: &Contact) -> String {
 /// Fills a script with the contact's placeholders (`{称呼}`, `{客户姓氏}`,
 /// `{客户姓名}`) and the given extra values (`("物业名称", "红树西岸")`).
 pub fn render(template: &str, contact: &Contact, extra: &[(&str, &str)]) -> String {
-    let vars = extra
-        .iter()
-        .fold(Vars::for_contact(contact), |vars, (k, v)| vars.set(k, v));
+    let vars = extra.iter().fold(Vars::for_contact(contact), |vars, (k, v)| vars.set(k, v));
     vars.render(template)
 }
 
 /// 首问负责制 (004): whoever first takes a contact owns it; sending the
 /// customer elsewhere is buck-passing (推诿、扯皮).
 pub fn buck_passing(rule: &str, points: u32) -> PhraseRule {
-    PhraseRule::new(
-        rule,
-        "首问负责制:第一位接待的客服对问题负责到底,不可推诿、扯皮",
-        points,
-    )
-    .phrases(&[
-        "你去找别人吧",
-        "你去找别人",
-        "你找别人吧",
-        "你找别的部门",
-        "这不归我管",
-        "不归我管",
-        "不关我的事",
-        "跟我没关系",
-        "和我没关系",
-        "这不是我负责的",
-        "不是我负责的",
-        "我管不了",
-        "你自己看着办",
-        "你自己想办法",
-        "你自己去问",
-        "你打别的电话",
-    ])
-    .suggest("这个问题由我来负责跟进,我先详细记录下来,再转达相关部门,处理结果我会及时回复您")
+    PhraseRule::new(rule, "首问负责制:第一位接待的客服对问题负责到底,不可推诿、扯皮", points)
+        .phrases(&[
+            "你去找别人吧",
+            "你去找别人",
+            "你找别人吧",
+            "你找别的部门",
+            "这不归我管",
+            "不归我管",
+            "不关我的事",
+            "跟我没关系",
+            "和我没关系",
+            "这不是我负责的",
+            "不是我负责的",
+            "我管不了",
+            "你自己看着办",
+            "你自己想办法",
+            "你自己去问",
+            "你打别的电话",
+        ])
+        .suggest("这个问题由我来负责跟进,我先详细记录下来,再转达相关部门,处理结果我会及时回复您")
 }
 
 /// 态度粗暴、顶撞客户 (000/002/004): impatient or hostile words.
@@ -118,30 +112,24 @@ pub fn rude(rule: &str, points: u32) -> PhraseRule {
 /// 不可无理辩解、不与客户争辩 (001/002/004): arguing back or shifting the blame
 /// to the customer.
 pub fn arguing(rule: &str, points: u32) -> PhraseRule {
-    PhraseRule::new(
-        rule,
-        "不可无理辩解、不与客户争辩:先认同感受,再说明处理办法",
-        points,
-    )
-    .phrases(&[
-        "那是你自己的问题",
-        "是你自己的问题",
-        "这是你的问题",
-        "怪你自己",
-        "又不是我的错",
-        "不是我们的错",
-        "我又没说错",
-        "我没说错啊",
-        "你厉害",
-        "你说了算",
-        "这你都知道",
-        "呵呵了",
-        "我也没办法",
-    ])
-    .phrase(Phrase::new("你对").not_before(&[
-        "我们", "本", "此", "这", "该", "物业", "服务", "小区", "管理",
-    ]))
-    .suggest("非常理解您的感受,给您带来不便很抱歉,我们来看看怎么尽快帮您解决")
+    PhraseRule::new(rule, "不可无理辩解、不与客户争辩:先认同感受,再说明处理办法", points)
+        .phrases(&[
+            "那是你自己的问题",
+            "是你自己的问题",
+            "这是你的问题",
+            "怪你自己",
+            "又不是我的错",
+            "不是我们的错",
+            "我又没说错",
+            "我没说错啊",
+            "你厉害",
+            "你说了算",
+            "这你都知道",
+            "呵呵了",
+            "我也没办法",
+        ])
+        .phrase(Phrase::new("你对").not_before(&["我们", "本", "此", "这", "该", "物业", "服务", "小区", "管理"]))
+        .suggest("非常理解您的感受,给您带来不便很抱歉,我们来看看怎么尽快帮您解决")
 }
 
 /// 不可随意许诺 (002/004: 不得做出夸大其辞的承诺): promising what nobody has
@@ -174,16 +162,7 @@ pub fn rash_promises(rule: &str, points: u32) -> PhraseRule {
 /// ordinary ("您应该先关闭总阀"); only the hedged answers are flagged.
 pub fn vague(rule: &str, points: u32) -> PhraseRule {
     PhraseRule::new(rule, "不用模糊表述:说明确的时间和结果", points)
-        .phrase(Phrase::new("大概").not_before(&[
-            "情况",
-            "意思",
-            "内容",
-            "位置",
-            "经过",
-            "描述",
-            "说一下",
-            "讲一下",
-        ]))
+        .phrase(Phrase::new("大概").not_before(&["情况", "意思", "内容", "位置", "经过", "描述", "说一下", "讲一下"]))
         .phrase(Phrase::new("差不多").not_before(&["了解", "明白"]))
         .phrases(&[
             "应该可以吧",
@@ -221,12 +200,7 @@ mod tests {
 
     #[test]
     fn buck_passing_is_flagged_with_points_and_suggestion() {
-        for text in [
-            "你去找别人吧",
-            "这不归我管。",
-            "这 不关我的事",
-            "那你自己看着办!",
-        ] {
+        for text in ["你去找别人吧", "这不归我管。", "这 不关我的事", "那你自己看着办!"] {
             let hits = book().check(text);
             assert_eq!(hits.len(), 1, "{text}: {hits:?}");
             assert_eq!((hits[0].rule.as_str(), hits[0].points), ("buck", 5));
@@ -269,12 +243,7 @@ mod tests {
     fn vague_phrasing_is_flagged_with_the_precise_alternative() {
         let hit = &book().check("大概3天到")[0];
         assert_eq!((hit.rule.as_str(), hit.excerpt.as_str()), ("vague", "大概"));
-        assert!(
-            hit.suggestion
-                .as_deref()
-                .unwrap()
-                .contains("预计3个工作日送达")
-        );
+        assert!(hit.suggestion.as_deref().unwrap().contains("预计3个工作日送达"));
         assert_eq!(rules_hit("应该可以吧"), ["vague"]);
         assert_eq!(rules_hit("差不多明天吧"), ["vague"]);
         assert_eq!(rules_hit("过几天就好了"), ["vague"]);
@@ -294,11 +263,7 @@ mod tests {
         assert_eq!(address(&male), "王先生");
         let unknown = contact().customer_name("").build();
         assert_eq!(address(&unknown), "您");
-        let text = render(
-            "{称呼},欢迎致电{物业名称}",
-            &male,
-            &[("物业名称", "红树西岸")],
-        );
+        let text = render("{称呼},欢迎致电{物业名称}", &male, &[("物业名称", "红树西岸")]);
         assert_eq!(text, "王先生,欢迎致电红树西岸");
         assert!(OPENING.starts_with("您好") && CLOSING.contains("其他需求"));
     }

@@ -4,7 +4,8 @@ use crate::*;
 
 /// Chinese compound surnames (复姓) that take two characters.
 const COMPOUND_SURNAMES: &[&str] = &[
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "澹台", "轩辕",
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐",
+    "澹台", "轩辕",
 ];
 
 /// Convenience lookups on [`Contact`].

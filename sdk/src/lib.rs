@@ -113,7 +113,7 @@ macro_rules! export_plugin {
         #[cfg(target_arch = "wasm32")]
         const _: () = {
             type __SoplineAdapter = $crate::__private::Adapter<$plugin>;
-            $crate::__bindings::__export_sop_plugin!(__SoplineAdapter with_types_in $crate::__bindings);
+    $crate::__bindings::__export_sop_plugin!(__SoplineAdapter with_types_in $crate::__bindings);
         };
     };
 }
@@ -139,8 +139,8 @@ pub mod __private {
                 let mut slot = cell.borrow_mut();
                 if slot.is_none() {
                     // Called before `configure`: run with the defaults.
-                    let params = Params::from_manifest(&P::manifest(), Vec::new())
-                        .expect("manifest defaults are valid");
+                    let params =
+                        Params::from_manifest(&P::manifest(), Vec::new()).expect("manifest defaults are valid");
                     let plugin = P::configure(&params).expect("the plugin accepts its own defaults");
                     *slot = Some(Box::new(plugin));
                 }

@@ -117,7 +117,8 @@ impl Phrasebook {
             .iter()
             .filter_map(|rule| {
                 // Report what the agent wrote first, not the rule's first phrase.
-                let (start, end) = rule.phrases.iter().filter_map(|p| p.find(&normalized)).min_by_key(|(start, _)| *start)?;
+                let (start, end) =
+                    rule.phrases.iter().filter_map(|p| p.find(&normalized)).min_by_key(|(start, _)| *start)?;
                 let excerpt = excerpt(text, origin[start], origin[end - 1]);
                 Some(Violation {
                     rule: rule.rule.clone(),
@@ -157,7 +158,31 @@ fn normalize_char(c: char) -> Option<char> {
 }
 
 fn is_cjk_punctuation(c: char) -> bool {
-    matches!(c, '。' | '，' | '、' | '；' | '：' | '？' | '！' | '“' | '”' | '‘' | '’' | '（' | '）' | '《' | '》' | '…' | '—' | '～' | '·' | '「' | '」' | '【' | '】')
+    matches!(
+        c,
+        '。' | '，'
+            | '、'
+            | '；'
+            | '：'
+            | '？'
+            | '！'
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
+            | '（'
+            | '）'
+            | '《'
+            | '》'
+            | '…'
+            | '—'
+            | '～'
+            | '·'
+            | '「'
+            | '」'
+            | '【'
+            | '】'
+    )
 }
 
 fn normalize_str(text: &str) -> Vec<char> {

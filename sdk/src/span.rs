@@ -104,7 +104,9 @@ mod tests {
 
     #[test]
     fn parses_and_formats_round_trip() {
-        for (text, days, seconds) in [("10m", 0, 600), ("1h30m", 0, 5400), ("2d", 2, 0), ("1d12h", 1, 43200), ("45s", 0, 45)] {
+        for (text, days, seconds) in
+            [("10m", 0, 600), ("1h30m", 0, 5400), ("2d", 2, 0), ("1d12h", 1, 43200), ("45s", 0, 45)]
+        {
             let s = parse(text).unwrap();
             assert_eq!((s.days, s.seconds), (days, seconds), "{text}");
             assert_eq!(format(&s), text);

@@ -4,8 +4,8 @@
 //! Unknown placeholders stay visible (`{物业名称}`) so a missing parameter is
 //! noticed in review instead of silently dropped.
 
-use crate::contact::ContactExt;
 use crate::Contact;
+use crate::contact::ContactExt;
 
 /// Values for placeholders.
 #[derive(Debug, Default, Clone)]
@@ -30,10 +30,7 @@ impl Vars {
             _ if contact.customer.name.is_empty() => "您".to_string(),
             _ => contact.customer.name.clone(),
         };
-        Vars::new()
-            .set("客户姓名", &contact.customer.name)
-            .set("客户姓氏", &surname)
-            .set("称呼", &title)
+        Vars::new().set("客户姓名", &contact.customer.name).set("客户姓氏", &surname).set("称呼", &title)
     }
 
     /// Adds or replaces a value.

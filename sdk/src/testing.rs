@@ -151,11 +151,7 @@ pub fn violations(actions: &[Action]) -> Vec<(String, String, u32)> {
     actions
         .iter()
         .filter_map(|a| match a {
-            Action::RecordViolation(v) => Some((
-                v.agent.clone(),
-                v.violation.rule.clone(),
-                v.violation.points,
-            )),
+            Action::RecordViolation(v) => Some((v.agent.clone(), v.violation.rule.clone(), v.violation.points)),
             _ => None,
         })
         .collect()
@@ -192,7 +188,12 @@ pub fn contact() -> ContactBuilder {
         category: "consultation".into(),
         severity: Severity::Normal,
         state: State::Waiting,
-        customer: Customer { id: "cust-1".into(), name: "王小明".into(), phone: "13800000000".into(), extra: Vec::new() },
+        customer: Customer {
+            id: "cust-1".into(),
+            name: "王小明".into(),
+            phone: "13800000000".into(),
+            extra: Vec::new(),
+        },
         fields: Vec::new(),
         agent: None,
         identified: false,
@@ -286,12 +287,7 @@ impl ContactBuilder {
         last_outcome: Option<&str>,
         status: CallbackStatus,
     ) -> Self {
-        let cb = self
-            .0
-            .callbacks
-            .iter_mut()
-            .find(|c| c.id == id)
-            .unwrap_or_else(|| panic!("no callback {id}"));
+        let cb = self.0.callbacks.iter_mut().find(|c| c.id == id).unwrap_or_else(|| panic!("no callback {id}"));
         cb.attempts = attempts;
         cb.last_outcome = last_outcome.map(String::from);
         cb.status = status;

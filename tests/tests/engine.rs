@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use sopline::plugin::Runtime;
 use sopline::rules::{self, Catalog};
 use sopline::simulate::Simulator;
@@ -17,7 +17,11 @@ fn rules_with_hostile_department() -> PathBuf {
     std::fs::create_dir_all(dir.join("calendars")).unwrap();
     let calendar = Path::new(sopline_tests::WORKSPACE_DIR).join("rules/calendars/cn-mainland.toml");
     std::fs::copy(calendar, dir.join("calendars/cn-mainland.toml")).unwrap();
-    std::fs::write(dir.join("departments/lab.toml"), "name = \"实验室\"\nplugin = \"hostile\"\ncalendar = \"cn-mainland\"\n").unwrap();
+    std::fs::write(
+        dir.join("departments/lab.toml"),
+        "name = \"实验室\"\nplugin = \"hostile\"\ncalendar = \"cn-mainland\"\n",
+    )
+    .unwrap();
     dir
 }
 

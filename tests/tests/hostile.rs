@@ -29,7 +29,12 @@ fn contact() -> Contact {
         category: "consultation".into(),
         severity: wit::Severity::Normal,
         state: wit::State::InProgress,
-        customer: wit::Customer { id: "cust-1".into(), name: "王小明".into(), phone: "13800000000".into(), extra: Vec::new() },
+        customer: wit::Customer {
+            id: "cust-1".into(),
+            name: "王小明".into(),
+            phone: "13800000000".into(),
+            extra: Vec::new(),
+        },
         fields: Vec::new(),
         agent: Some("a1".into()),
         identified: false,
@@ -73,7 +78,10 @@ fn trap_names_the_plugin_and_the_instance_recovers() {
     let mut instance = instance();
     let err = send(&mut instance, "trap").unwrap_err();
     assert!(matches!(err, PluginError::Trap { call: "on-event", .. }), "{err:?}");
-    assert_eq!(err.to_string(), "plugin hostile@0.1.0 trapped in on-event: wasm trap: wasm `unreachable` instruction executed");
+    assert_eq!(
+        err.to_string(),
+        "plugin hostile@0.1.0 trapped in on-event: wasm trap: wasm `unreachable` instruction executed"
+    );
     assert!(instance.is_poisoned());
     assert_recovers(&mut instance);
     assert_eq!(instance.generation(), 2, "rebuilt once after the trap");
@@ -115,10 +123,16 @@ fn invalid_actions_are_refused_without_killing_the_instance() {
     let mut instance = instance();
     let err = send(&mut instance, "invalid").unwrap_err();
     assert!(matches!(err, PluginError::InvalidActions { .. }), "{err:?}");
-    assert_eq!(err.to_string(), "plugin hostile@0.1.0 returned invalid actions: action 1 (set-deadline): the name is empty");
+    assert_eq!(
+        err.to_string(),
+        "plugin hostile@0.1.0 returned invalid actions: action 1 (set-deadline): the name is empty"
+    );
 
     let err = send(&mut instance, "flood").unwrap_err();
-    assert_eq!(err.to_string(), "plugin hostile@0.1.0 returned invalid actions: 1000 actions, more than the 256 allowed in one call");
+    assert_eq!(
+        err.to_string(),
+        "plugin hostile@0.1.0 returned invalid actions: 1000 actions, more than the 256 allowed in one call"
+    );
 
     // The calls themselves completed: nothing to rebuild.
     assert!(!instance.is_poisoned());
@@ -139,7 +153,10 @@ fn configure_rejection_names_the_plugin_and_the_key() {
     let plugin = hostile();
     let err = plugin.instantiate(vec![("mode".into(), wit::ParamValue::Text("reject".into()))]).unwrap_err();
     assert!(matches!(err, PluginError::Config { .. }), "{err:?}");
-    assert_eq!(err.to_string(), "plugin hostile@0.1.0 rejected its parameters: parameter `mode`: \"reject\" is refused by the hostile plugin");
+    assert_eq!(
+        err.to_string(),
+        "plugin hostile@0.1.0 rejected its parameters: parameter `mode`: \"reject\" is refused by the hostile plugin"
+    );
 
     // The SDK checks keys and kinds before the plugin sees them.
     let err = plugin.instantiate(vec![("colour".into(), wit::ParamValue::Flag(true))]).unwrap_err();
@@ -167,7 +184,11 @@ fn one_instance_serves_many_calls() {
     // Other tests share the plugin and may instantiate concurrently, so only
     // this instance's generation is exact; its calls added no instantiation
     // beyond what those tests did (at most one per concurrent test).
-    assert!(plugin.instantiations() - before < 50, "{} instantiations during 50 calls", plugin.instantiations() - before);
+    assert!(
+        plugin.instantiations() - before < 50,
+        "{} instantiations during 50 calls",
+        plugin.instantiations() - before
+    );
 }
 
 #[test]
@@ -221,8 +242,14 @@ fn a_component_of_another_world_is_rejected() {
     let wit = "package test:stranger;\ninterface greeter { greet: func(name: string) -> string; }\nworld stranger { export greeter; }";
     let bytes = sopline_tests::component_for_world(wit, "stranger").unwrap();
     let err = RUNTIME.load(&bytes).unwrap_err();
-    assert!(matches!(&err, PluginError::Rejected { reason: Rejection::NoPluginExport(e), .. } if e == &["test:stranger/greeter"]), "{err:?}");
-    assert_eq!(err.to_string(), "plugin bytes rejected: it does not export `sopline:sop/plugin@…` (it exports: `test:stranger/greeter`)");
+    assert!(
+        matches!(&err, PluginError::Rejected { reason: Rejection::NoPluginExport(e), .. } if e == &["test:stranger/greeter"]),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "plugin bytes rejected: it does not export `sopline:sop/plugin@…` (it exports: `test:stranger/greeter`)"
+    );
 }
 
 #[test]
@@ -230,7 +257,10 @@ fn a_component_of_an_unknown_contract_version_is_rejected() {
     let wit = "package sopline:sop@0.9.0;\ninterface plugin { manifest: func() -> string; }\nworld sop-plugin { export plugin; }";
     let bytes = sopline_tests::component_for_world(wit, "sop-plugin").unwrap();
     let err = RUNTIME.load(&bytes).unwrap_err();
-    assert!(matches!(&err, PluginError::Rejected { reason: Rejection::UnsupportedVersion { found, .. }, .. } if found == "0.9.0"), "{err:?}");
+    assert!(
+        matches!(&err, PluginError::Rejected { reason: Rejection::UnsupportedVersion { found, .. }, .. } if found == "0.9.0"),
+        "{err:?}"
+    );
     assert_eq!(
         err.to_string(),
         "plugin bytes rejected: it targets contract sopline:sop@0.9.0, which this host does not support (supported: `0.1.0`)"
@@ -239,8 +269,11 @@ fn a_component_of_an_unknown_contract_version_is_rejected() {
 
 #[test]
 fn a_component_that_imports_anything_is_rejected() {
-    let contract = std::fs::read_to_string(Path::new(sopline_tests::WORKSPACE_DIR).join("wit/since_v0.1.0/sop.wit")).unwrap();
-    let wit = format!("{contract}\ninterface clock {{ now: func() -> s64; }}\nworld impure {{ import clock; export plugin; }}");
+    let contract =
+        std::fs::read_to_string(Path::new(sopline_tests::WORKSPACE_DIR).join("wit/since_v0.1.0/sop.wit")).unwrap();
+    let wit = format!(
+        "{contract}\ninterface clock {{ now: func() -> s64; }}\nworld impure {{ import clock; export plugin; }}"
+    );
     let bytes = sopline_tests::component_for_world(&wit, "impure").unwrap();
     let err = RUNTIME.load(&bytes).unwrap_err();
     assert!(matches!(&err, PluginError::Rejected { reason: Rejection::Imports(_), .. }), "{err:?}");

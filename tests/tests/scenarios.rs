@@ -58,7 +58,8 @@ fn check(scenario: &Path) -> Result<(), String> {
         if line.is_empty() || line.starts_with('#') || line.starts_with("//") {
             continue;
         }
-        let expected: Value = serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", expect_path.display(), n + 1))?;
+        let expected: Value =
+            serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", expect_path.display(), n + 1))?;
         if let Some(forbidden) = expected.get("not") {
             if let Some(hit) = outcomes.iter().find(|o| matches(forbidden, o)) {
                 return Err(format!("{}:{}: forbidden outcome happened: {hit}", expect_path.display(), n + 1));
@@ -73,7 +74,7 @@ fn check(scenario: &Path) -> Result<(), String> {
                     expect_path.display(),
                     n + 1,
                     listing()
-                ))
+                ));
             }
         }
     }

@@ -129,7 +129,8 @@ fn clear_leaked_env(cmd: &mut Command) {
         "MFLAGS",
     ];
     // Kept: where cargo keeps its caches and how it reaches registries.
-    const KEEP_PREFIXES: &[&str] = &["CARGO_HOME", "CARGO_NET_", "CARGO_HTTP_", "CARGO_REGISTRIES_", "CARGO_REGISTRY_", "CARGO_TERM_"];
+    const KEEP_PREFIXES: &[&str] =
+        &["CARGO_HOME", "CARGO_NET_", "CARGO_HTTP_", "CARGO_REGISTRIES_", "CARGO_REGISTRY_", "CARGO_TERM_"];
     for (key, _) in std::env::vars_os() {
         let Some(key) = key.to_str() else { continue };
         let leaked = EXACT.contains(&key)
@@ -171,7 +172,8 @@ struct CrateInfo {
 
 fn crate_info(toolchain: &Toolchain, crate_dir: &Path) -> Result<CrateInfo> {
     let manifest = crate_dir.join("Cargo.toml");
-    let manifest = manifest.canonicalize().with_context(|| format!("{} is not a crate (no Cargo.toml)", crate_dir.display()))?;
+    let manifest =
+        manifest.canonicalize().with_context(|| format!("{} is not a crate (no Cargo.toml)", crate_dir.display()))?;
     let out = toolchain
         .cargo()
         .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
@@ -182,11 +184,15 @@ fn crate_info(toolchain: &Toolchain, crate_dir: &Path) -> Result<CrateInfo> {
         bail!("`cargo metadata` failed in {}:\n{}", crate_dir.display(), String::from_utf8_lossy(&out.stderr));
     }
     let meta: serde_json::Value = serde_json::from_slice(&out.stdout).context("parsing `cargo metadata` output")?;
-    let target_dir = meta["target_directory"].as_str().ok_or_else(|| anyhow!("`cargo metadata` gave no target_directory"))?;
+    let target_dir =
+        meta["target_directory"].as_str().ok_or_else(|| anyhow!("`cargo metadata` gave no target_directory"))?;
     let packages = meta["packages"].as_array().ok_or_else(|| anyhow!("`cargo metadata` gave no packages"))?;
     let package = packages
         .iter()
-        .find(|p| p["manifest_path"].as_str().and_then(|m| Path::new(m).canonicalize().ok()).as_deref() == Some(manifest.as_path()))
+        .find(|p| {
+            p["manifest_path"].as_str().and_then(|m| Path::new(m).canonicalize().ok()).as_deref()
+                == Some(manifest.as_path())
+        })
         .ok_or_else(|| anyhow!("{} is not a package of its workspace", manifest.display()))?;
     let name = package["name"].as_str().unwrap_or_default().to_string();
     let lib = package["targets"]
@@ -241,7 +247,8 @@ pub fn build_plugin(crate_dir: &Path, out: &Path) -> Result<BuildReport> {
     if !is_up_to_date(out, &core_module) {
         let started = Instant::now();
         let core = std::fs::read(&core_module).with_context(|| format!("reading {}", core_module.display()))?;
-        let component = componentize(&core).with_context(|| format!("turning {} into a component", core_module.display()))?;
+        let component =
+            componentize(&core).with_context(|| format!("turning {} into a component", core_module.display()))?;
         if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         }

@@ -26,8 +26,10 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
                 anyhow::bail!("--output takes one plugin folder, not {}", dirs.len());
             }
             for dir in &dirs {
-                let name = dir.canonicalize()?.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                let out = output.clone().unwrap_or_else(|| PathBuf::from("target/plugins").join(format!("{name}.wasm")));
+                let name =
+                    dir.canonicalize()?.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let out =
+                    output.clone().unwrap_or_else(|| PathBuf::from("target/plugins").join(format!("{name}.wasm")));
                 if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
                     std::fs::create_dir_all(parent)?;
                 }

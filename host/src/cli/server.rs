@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use crate::server::{self, auth, store::Store, Options};
+use crate::server::{self, Options, auth, store::Store};
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
@@ -79,8 +79,14 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 
 pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let node = args.node.unwrap_or_else(|| format!("node-{}", auth::random_hex(3)));
-    let options =
-        Options { db: args.db, listen: args.listen, rules: args.rules, plugins: args.plugins.plugin_dir, node, lease: args.lease };
+    let options = Options {
+        db: args.db,
+        listen: args.listen,
+        rules: args.rules,
+        plugins: args.plugins.plugin_dir,
+        node,
+        lease: args.lease,
+    };
     runtime()?.block_on(server::serve(options))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -102,7 +108,11 @@ async fn add_user(args: &UserArgs) -> anyhow::Result<(Store, String)> {
     let store = Store::open(&args.db).await?;
     let existing = store.user(&args.name).await?;
     let role_or_departments_given = existing.is_none() || !args.departments.is_empty();
-    let departments = if role_or_departments_given { args.departments.clone() } else { existing.map(|u| u.departments).unwrap_or_default() };
+    let departments = if role_or_departments_given {
+        args.departments.clone()
+    } else {
+        existing.map(|u| u.departments).unwrap_or_default()
+    };
     let user = server::api::admin::new_user(&store, &args.name, &args.role, &departments, args.password.as_deref())
         .await
         .map_err(anyhow::Error::msg)?;

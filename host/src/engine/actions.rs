@@ -32,7 +32,9 @@ pub fn apply(contact: &mut Contact, actions: Vec<wit::Action>, cx: &Context) -> 
             wit::Action::SetDeadline(d) => Some(due(cx, &d.after, &d.clock)?),
             wit::Action::ScheduleCallback(cb) => Some(match &cb.due {
                 wit::CallbackDue::After(span) => due(cx, span, &wit::Clock::Natural)?,
-                wit::CallbackDue::At(ms) => Timestamp::from_millisecond(*ms).map_err(|e| format!("callback `{}`: {e}", cb.id))?,
+                wit::CallbackDue::At(ms) => {
+                    Timestamp::from_millisecond(*ms).map_err(|e| format!("callback `{}`: {e}", cb.id))?
+                }
             }),
             _ => None,
         });
@@ -88,15 +90,25 @@ fn apply_one(contact: &mut Contact, action: wit::Action, time: Option<Timestamp>
                 out.push(Body::CallbackCancelled { id });
             }
         }
-        wit::Action::Penalize(p) => {
-            out.push(Body::Penalty { agent: agent_or_owner(contact, p.agent), points: p.points, rule: p.rule, reason: p.reason })
-        }
-        wit::Action::Reward(p) => {
-            out.push(Body::Reward { agent: agent_or_owner(contact, p.agent), points: p.points, rule: p.rule, reason: p.reason })
-        }
+        wit::Action::Penalize(p) => out.push(Body::Penalty {
+            agent: agent_or_owner(contact, p.agent),
+            points: p.points,
+            rule: p.rule,
+            reason: p.reason,
+        }),
+        wit::Action::Reward(p) => out.push(Body::Reward {
+            agent: agent_or_owner(contact, p.agent),
+            points: p.points,
+            rule: p.rule,
+            reason: p.reason,
+        }),
         wit::Action::RequireFields(r) => {
             contact.requirements.retain(|x| !(x.before == r.before && x.rule == r.rule));
-            contact.requirements.push(Requirement { before: r.before.clone(), fields: r.fields.clone(), rule: r.rule.clone() });
+            contact.requirements.push(Requirement {
+                before: r.before.clone(),
+                fields: r.fields.clone(),
+                rule: r.rule.clone(),
+            });
             out.push(Body::FieldsRequired { before: r.before, fields: r.fields, rule: r.rule });
         }
         wit::Action::ShowScript(s) => out.push(Body::Script { scene: s.scene, text: s.text }),
@@ -113,8 +125,12 @@ fn apply_one(contact: &mut Contact, action: wit::Action, time: Option<Timestamp>
 
 /// A violation outcome, and the penalty it carries.
 pub fn violation(agent: String, v: wit::Violation, out: &mut Vec<Body>) {
-    let penalty = (v.points > 0)
-        .then(|| Body::Penalty { agent: agent.clone(), points: v.points, rule: v.rule.clone(), reason: v.reason.clone() });
+    let penalty = (v.points > 0).then(|| Body::Penalty {
+        agent: agent.clone(),
+        points: v.points,
+        rule: v.rule.clone(),
+        reason: v.reason.clone(),
+    });
     out.push(Body::Violation { agent, rule: v.rule, excerpt: v.excerpt, reason: v.reason, suggestion: v.suggestion });
     out.extend(penalty);
 }
@@ -146,7 +162,10 @@ fn due(cx: &Context, span: &wit::Span, clock: &wit::Clock) -> Result<Timestamp, 
         wit::Clock::Business => cx.calendar,
         wit::Clock::Calendar(name) => cx.calendars.get(name).ok_or_else(|| {
             let known: Vec<&str> = cx.calendars.keys().map(String::as_str).collect();
-            format!("a deadline names the calendar `{name}`, which the rules do not define (known: {})", known.join(", "))
+            format!(
+                "a deadline names the calendar `{name}`, which the rules do not define (known: {})",
+                known.join(", ")
+            )
         })?,
     };
     let span = sopline_sdk::Span { days: span.days, seconds: span.seconds };

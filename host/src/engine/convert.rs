@@ -77,9 +77,13 @@ pub fn event(e: &Event, callback: Option<&str>) -> wit::Event {
         Event::Classified { category, severity: s } => {
             wit::Event::Classified(wit::Classified { category: category.clone(), severity: severity(*s) })
         }
-        Event::FieldSet { name, value } => wit::Event::FieldSet(wit::FieldSet { name: name.clone(), value: value.clone() }),
+        Event::FieldSet { name, value } => {
+            wit::Event::FieldSet(wit::FieldSet { name: name.clone(), value: value.clone() })
+        }
         Event::Ended { agent } => wit::Event::Ended(agent.clone()),
-        Event::HandedOff { agent, to } => wit::Event::HandedOff(wit::HandedOff { agent: agent.clone(), to: to.clone() }),
+        Event::HandedOff { agent, to } => {
+            wit::Event::HandedOff(wit::HandedOff { agent: agent.clone(), to: to.clone() })
+        }
         Event::CustomerNotified { agent } => wit::Event::CustomerNotified(agent.clone()),
         Event::DepartmentReplied { from, text } => {
             wit::Event::DepartmentReplied(wit::DepartmentReplied { from: from.clone(), text: text.clone() })
@@ -98,11 +102,9 @@ pub fn event(e: &Event, callback: Option<&str>) -> wit::Event {
         }),
         Event::Reopened { reason } => wit::Event::Reopened(reason.clone()),
         Event::Closed { agent } => wit::Event::Closed(agent.clone().unwrap_or_default()),
-        Event::Custom { kind, agent, fields } => wit::Event::Custom(wit::CustomEvent {
-            kind: kind.clone(),
-            agent: agent.clone(),
-            fields: pairs(fields),
-        }),
+        Event::Custom { kind, agent, fields } => {
+            wit::Event::Custom(wit::CustomEvent { kind: kind.clone(), agent: agent.clone(), fields: pairs(fields) })
+        }
     }
 }
 

@@ -19,10 +19,10 @@ use jiff::Timestamp;
 
 use crate::calendar::Calendar;
 use crate::contact::{CallbackStatus, Contact, DeadlineStatus, PluginRef};
-use crate::event::{Event, Opened, Speaker, COMMON_TYPES};
+use crate::event::{COMMON_TYPES, Event, Opened, Speaker};
 use crate::lifecycle;
 use crate::outcome::{Body, Outcome};
-use crate::plugin::{wit, LoadedPlugin, PluginInstance};
+use crate::plugin::{LoadedPlugin, PluginInstance, wit};
 
 /// The categories every plugin accepts, besides those its manifest adds.
 pub const COMMON_CATEGORIES: &[&str] =
@@ -204,7 +204,8 @@ impl Engine {
                 let Some(d) = contact.pending_deadline(name).filter(|d| d.due == due) else { return Vec::new() };
                 d.status = DeadlineStatus::Missed;
                 let zoned = due.to_zoned(self.zone(contact));
-                let event = wit::Event::DeadlinePassed(wit::DeadlinePassed { name: name.clone(), due: due.as_millisecond() });
+                let event =
+                    wit::Event::DeadlinePassed(wit::DeadlinePassed { name: name.clone(), due: due.as_millisecond() });
                 (event, Body::DeadlineMissed { name: name.clone(), due: zoned })
             }
             Timer::Callback(id) => {
@@ -246,7 +247,10 @@ impl Engine {
         let snapshot = convert::contact(contact);
         if let Event::Message { from: Speaker::Agent, agent, text } = event {
             let agent = agent.clone().unwrap_or_default();
-            match self.instance(contact).and_then(|i| i.check_utterance(&snapshot, wit::Speaker::Agent, text).map_err(|e| e.to_string())) {
+            match self
+                .instance(contact)
+                .and_then(|i| i.check_utterance(&snapshot, wit::Speaker::Agent, text).map_err(|e| e.to_string()))
+            {
                 Ok(violations) => {
                     for v in violations {
                         actions::violation(agent.clone(), v, &mut bodies);
@@ -257,9 +261,9 @@ impl Engine {
         }
         let wit_event = convert::event(event, callback);
         let now = at.as_millisecond();
-        bodies.extend(self.run_plugin(contact, event.kind(), at, |instance| {
-            instance.on_event(&snapshot, &wit_event, now)
-        }));
+        bodies.extend(
+            self.run_plugin(contact, event.kind(), at, |instance| instance.on_event(&snapshot, &wit_event, now)),
+        );
         bodies
     }
 
@@ -306,9 +310,7 @@ impl Engine {
     }
 
     fn zone(&self, contact: &Contact) -> jiff::tz::TimeZone {
-        self.departments
-            .get(&contact.department)
-            .map_or(jiff::tz::TimeZone::UTC, |d| d.calendar.zone().clone())
+        self.departments.get(&contact.department).map_or(jiff::tz::TimeZone::UTC, |d| d.calendar.zone().clone())
     }
 
     fn stamp(&self, contact: &Contact, at: Timestamp, bodies: Vec<Body>) -> Vec<Outcome> {

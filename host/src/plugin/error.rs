@@ -120,7 +120,11 @@ pub enum Rejection {
 }
 
 fn list(items: &[String]) -> String {
-    if items.is_empty() { "nothing".into() } else { items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ") }
+    if items.is_empty() {
+        "nothing".into()
+    } else {
+        items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+    }
 }
 
 /// `67108864` → `64 MiB`.

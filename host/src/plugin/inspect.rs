@@ -11,7 +11,8 @@ use std::time::Duration;
 /// the manifest's fields, the contract it exports, its size and SHA-256.
 pub fn inspect(path: &Path) -> anyhow::Result<Value> {
     // A small runtime of its own: inspecting needs one instance, briefly.
-    let runtime = Runtime::with_limits(Limits { max_instances: 2, call_timeout: Duration::from_secs(1), ..Limits::default() })?;
+    let runtime =
+        Runtime::with_limits(Limits { max_instances: 2, call_timeout: Duration::from_secs(1), ..Limits::default() })?;
     let plugin = runtime.load_file(path)?;
     let mut out = manifest_json(&plugin.manifest);
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or_default();
@@ -51,6 +52,8 @@ pub fn param_value_json(value: &ParamValue) -> Value {
         ParamValue::Flag(b) => json!(b),
         ParamValue::Integer(i) => json!(i),
         ParamValue::Text(t) => json!(t),
-        ParamValue::Duration(s) => json!(sopline_sdk::span::format(&sopline_sdk::Span { days: s.days, seconds: s.seconds })),
+        ParamValue::Duration(s) => {
+            json!(sopline_sdk::span::format(&sopline_sdk::Span { days: s.days, seconds: s.seconds }))
+        }
     }
 }

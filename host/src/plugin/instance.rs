@@ -48,25 +48,46 @@ impl Bindings {
         }
     }
 
-    fn configure(&self, store: &mut Store<Sandbox>, params: &[(String, wit::ParamValue)]) -> wasmtime::Result<Result<(), String>> {
+    fn configure(
+        &self,
+        store: &mut Store<Sandbox>,
+        params: &[(String, wit::ParamValue)],
+    ) -> wasmtime::Result<Result<(), String>> {
         match self {
             Bindings::V0_1_0(b) => b.sopline_sop_plugin().call_configure(store, params),
         }
     }
 
-    fn on_event(&self, store: &mut Store<Sandbox>, contact: &wit::Contact, event: &wit::Event, now: i64) -> wasmtime::Result<Vec<wit::Action>> {
+    fn on_event(
+        &self,
+        store: &mut Store<Sandbox>,
+        contact: &wit::Contact,
+        event: &wit::Event,
+        now: i64,
+    ) -> wasmtime::Result<Vec<wit::Action>> {
         match self {
             Bindings::V0_1_0(b) => b.sopline_sop_plugin().call_on_event(store, contact, event, now),
         }
     }
 
-    fn check_utterance(&self, store: &mut Store<Sandbox>, contact: &wit::Contact, speaker: wit::Speaker, text: &str) -> wasmtime::Result<Vec<wit::Violation>> {
+    fn check_utterance(
+        &self,
+        store: &mut Store<Sandbox>,
+        contact: &wit::Contact,
+        speaker: wit::Speaker,
+        text: &str,
+    ) -> wasmtime::Result<Vec<wit::Violation>> {
         match self {
             Bindings::V0_1_0(b) => b.sopline_sop_plugin().call_check_utterance(store, contact, speaker, text),
         }
     }
 
-    fn script(&self, store: &mut Store<Sandbox>, scene: &str, contact: &wit::Contact) -> wasmtime::Result<Option<String>> {
+    fn script(
+        &self,
+        store: &mut Store<Sandbox>,
+        scene: &str,
+        contact: &wit::Contact,
+    ) -> wasmtime::Result<Option<String>> {
         match self {
             Bindings::V0_1_0(b) => b.sopline_sop_plugin().call_script(store, scene, contact),
         }
@@ -88,7 +109,13 @@ pub struct LoadedPlugin {
 }
 
 impl LoadedPlugin {
-    pub(crate) fn new(pre: PluginPre, contract_version: String, sha256: [u8; 32], limits: Limits, ticker: Arc<Ticker>) -> Result<LoadedPlugin, Rejection> {
+    pub(crate) fn new(
+        pre: PluginPre,
+        contract_version: String,
+        sha256: [u8; 32],
+        limits: Limits,
+        ticker: Arc<Ticker>,
+    ) -> Result<LoadedPlugin, Rejection> {
         let mut plugin = LoadedPlugin {
             manifest: empty_manifest(),
             contract_version,
@@ -102,7 +129,10 @@ impl LoadedPlugin {
         sandbox::arm(&mut store, plugin.ticks());
         let manifest = bindings.manifest(&mut store).map_err(|e| {
             let error = sandbox::classify(e, &store, "", Call::Manifest, &limits);
-            Rejection::Manifest(format!("calling manifest() failed: {}", error.to_string().trim_start_matches("plugin  ")))
+            Rejection::Manifest(format!(
+                "calling manifest() failed: {}",
+                error.to_string().trim_start_matches("plugin  ")
+            ))
         })?;
         validate::manifest(&manifest).map_err(Rejection::Manifest)?;
         plugin.manifest = manifest;
@@ -133,7 +163,10 @@ impl LoadedPlugin {
     /// A configured instance for one department. `params` are the
     /// department's values (the plugin fills in defaults for missing keys); a
     /// refusal from `configure` is [`PluginError::Config`].
-    pub fn instantiate(self: &Arc<Self>, params: Vec<(String, wit::ParamValue)>) -> Result<PluginInstance, PluginError> {
+    pub fn instantiate(
+        self: &Arc<Self>,
+        params: Vec<(String, wit::ParamValue)>,
+    ) -> Result<PluginInstance, PluginError> {
         let mut instance = PluginInstance { plugin: self.clone(), params, live: None, generation: 0 };
         instance.revive()?;
         Ok(instance)
@@ -210,17 +243,29 @@ impl PluginInstance {
     }
 
     /// `on-event`: the plugin's decision, validated.
-    pub fn on_event(&mut self, contact: &wit::Contact, event: &wit::Event, now_ms: i64) -> Result<Vec<wit::Action>, PluginError> {
+    pub fn on_event(
+        &mut self,
+        contact: &wit::Contact,
+        event: &wit::Event,
+        now_ms: i64,
+    ) -> Result<Vec<wit::Action>, PluginError> {
         let actions = self.call(Call::OnEvent, |b, s| b.on_event(s, contact, event, now_ms))?;
-        validate::actions(&actions).map_err(|reason| PluginError::InvalidActions { plugin: self.plugin.id_version(), reason })?;
+        validate::actions(&actions)
+            .map_err(|reason| PluginError::InvalidActions { plugin: self.plugin.id_version(), reason })?;
         Ok(actions)
     }
 
     /// `check-utterance`: violations in what `speaker` said, validated like
     /// actions (an invalid list is [`PluginError::InvalidActions`]).
-    pub fn check_utterance(&mut self, contact: &wit::Contact, speaker: wit::Speaker, text: &str) -> Result<Vec<wit::Violation>, PluginError> {
+    pub fn check_utterance(
+        &mut self,
+        contact: &wit::Contact,
+        speaker: wit::Speaker,
+        text: &str,
+    ) -> Result<Vec<wit::Violation>, PluginError> {
         let violations = self.call(Call::CheckUtterance, |b, s| b.check_utterance(s, contact, speaker, text))?;
-        validate::violations(&violations).map_err(|reason| PluginError::InvalidActions { plugin: self.plugin.id_version(), reason })?;
+        validate::violations(&violations)
+            .map_err(|reason| PluginError::InvalidActions { plugin: self.plugin.id_version(), reason })?;
         Ok(violations)
     }
 
@@ -231,7 +276,11 @@ impl PluginInstance {
 
     /// Runs one export under a fresh budget; on failure drops the wasm
     /// instance so the next call starts clean.
-    fn call<R>(&mut self, call: Call, f: impl FnOnce(&Bindings, &mut Store<Sandbox>) -> wasmtime::Result<R>) -> Result<R, PluginError> {
+    fn call<R>(
+        &mut self,
+        call: Call,
+        f: impl FnOnce(&Bindings, &mut Store<Sandbox>) -> wasmtime::Result<R>,
+    ) -> Result<R, PluginError> {
         if self.live.is_none() {
             self.revive()?;
         }
@@ -255,9 +304,9 @@ impl PluginInstance {
         let (mut store, bindings) = self.plugin.instantiate_raw()?;
         self.generation += 1;
         sandbox::arm(&mut store, self.plugin.ticks());
-        let configured = bindings
-            .configure(&mut store, &self.params)
-            .map_err(|e| sandbox::classify(e, &store, &self.plugin.id_version(), Call::Configure, &self.plugin.limits))?;
+        let configured = bindings.configure(&mut store, &self.params).map_err(|e| {
+            sandbox::classify(e, &store, &self.plugin.id_version(), Call::Configure, &self.plugin.limits)
+        })?;
         configured.map_err(|message| PluginError::Config { plugin: self.plugin.id_version(), message })?;
         self.live = Some(Live { store, bindings });
         Ok(())

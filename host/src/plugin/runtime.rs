@@ -150,7 +150,8 @@ impl Runtime {
 
     /// Loads a plugin from a component file; see [`Runtime::load`].
     pub fn load_file(&self, path: &Path) -> Result<Arc<LoadedPlugin>, PluginError> {
-        let bytes = std::fs::read(path).map_err(|source| PluginError::Io { path: path.display().to_string(), source })?;
+        let bytes =
+            std::fs::read(path).map_err(|source| PluginError::Io { path: path.display().to_string(), source })?;
         self.load_from(&bytes, format!("plugin file {}", path.display()))
     }
 
@@ -185,8 +186,11 @@ impl Runtime {
 
         // The contract's `types` interface arrives as an import holding only
         // type definitions: nothing callable, so nothing to sandbox.
-        let imports: Vec<String> =
-            ty.imports(engine).filter(|(_, item)| !types_only(engine, &item.ty)).map(|(name, _)| name.to_string()).collect();
+        let imports: Vec<String> = ty
+            .imports(engine)
+            .filter(|(_, item)| !types_only(engine, &item.ty))
+            .map(|(name, _)| name.to_string())
+            .collect();
         if !imports.is_empty() {
             return Err(Rejection::Imports(imports));
         }
@@ -233,7 +237,10 @@ fn check_preamble(bytes: &[u8]) -> Result<(), Rejection> {
 /// The contract version of the `sopline:sop/plugin@X` export.
 fn plugin_export_version(exports: &[String]) -> Result<String, Rejection> {
     let prefix = format!("{PLUGIN_INTERFACE}@");
-    let found = exports.iter().find_map(|name| name.strip_prefix(&prefix)).ok_or_else(|| Rejection::NoPluginExport(exports.to_vec()))?;
+    let found = exports
+        .iter()
+        .find_map(|name| name.strip_prefix(&prefix))
+        .ok_or_else(|| Rejection::NoPluginExport(exports.to_vec()))?;
     if !SUPPORTED_VERSIONS.contains(&found) {
         return Err(Rejection::UnsupportedVersion {
             found: found.to_string(),

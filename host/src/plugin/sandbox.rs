@@ -75,7 +75,8 @@ impl Call {
 
 /// A fresh store bounded by `limits`; its epoch deadline is set per call.
 pub(crate) fn new_store(engine: &Engine, limits: &Limits) -> Store<Sandbox> {
-    let mut store = Store::new(engine, Sandbox { limiter: MemoryLimiter { limit: limits.memory_bytes, denied: false } });
+    let mut store =
+        Store::new(engine, Sandbox { limiter: MemoryLimiter { limit: limits.memory_bytes, denied: false } });
     store.limiter(|sandbox| &mut sandbox.limiter);
     store.epoch_deadline_trap();
     store
@@ -93,7 +94,13 @@ pub(crate) fn memory_denied(store: &Store<Sandbox>) -> bool {
 }
 
 /// Names what went wrong in a call that failed inside wasm.
-pub(crate) fn classify(error: wasmtime::Error, store: &Store<Sandbox>, plugin: &str, call: Call, limits: &Limits) -> PluginError {
+pub(crate) fn classify(
+    error: wasmtime::Error,
+    store: &Store<Sandbox>,
+    plugin: &str,
+    call: Call,
+    limits: &Limits,
+) -> PluginError {
     let plugin = plugin.to_string();
     let call = call.name();
     if store.data().limiter.denied {

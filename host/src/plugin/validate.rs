@@ -236,11 +236,17 @@ mod tests {
         assert!(actions(&far).unwrap_err().contains("4000 days"));
         let calendar = [deadline("x", 1, Clock::Calendar(String::new()))];
         assert!(actions(&calendar).unwrap_err().contains("calendar is empty"));
-        let callback = [Action::ScheduleCallback(wit::Callback { id: String::new(), due: CallbackDue::At(0), purpose: "p".into() })];
+        let callback = [Action::ScheduleCallback(wit::Callback {
+            id: String::new(),
+            due: CallbackDue::At(0),
+            purpose: "p".into(),
+        })];
         assert!(actions(&callback).unwrap_err().contains("outside the years 2000 to 2200"));
-        let fields = [Action::RequireFields(wit::Requirement { before: "closed".into(), fields: vec![], rule: "r".into() })];
+        let fields =
+            [Action::RequireFields(wit::Requirement { before: "closed".into(), fields: vec![], rule: "r".into() })];
         assert!(actions(&fields).unwrap_err().contains("fields is empty"));
-        let points = [Action::Reward(Points { agent: "a".into(), points: 10_001, rule: "r".into(), reason: String::new() })];
+        let points =
+            [Action::Reward(Points { agent: "a".into(), points: 10_001, rule: "r".into(), reason: String::new() })];
         assert!(actions(&points).unwrap_err().contains("10001 points"));
         let text = [Action::Notify(wit::Notice { to: "ops".into(), text: "x".repeat(MAX_TEXT_BYTES + 1) })];
         assert!(actions(&text).unwrap_err().contains("more than 8192"));

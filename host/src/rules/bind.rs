@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::diagnostic::Located;
 use crate::engine::{Department, Engine};
-use crate::plugin::{wit, LoadedPlugin, Runtime};
+use crate::plugin::{LoadedPlugin, Runtime, wit};
 use crate::rules::{DepartmentRule, Rules, RulesError};
 
 /// The plugins available to the rules, by id, newest version last.
@@ -50,7 +50,10 @@ impl Catalog {
     pub fn find(&self, id: &str, version: Option<&str>) -> Result<&Arc<LoadedPlugin>, String> {
         let versions = self.plugins.get(id).ok_or_else(|| {
             let known: Vec<&str> = self.plugins.keys().map(String::as_str).collect();
-            format!("no plugin `{id}` is loaded (loaded: {})", if known.is_empty() { "none".into() } else { known.join(", ") })
+            format!(
+                "no plugin `{id}` is loaded (loaded: {})",
+                if known.is_empty() { "none".into() } else { known.join(", ") }
+            )
         })?;
         match version {
             None => Ok(versions.last().expect("no empty version lists")),
@@ -81,11 +84,7 @@ pub fn bind(rules: &Rules, catalog: &Catalog) -> Result<Engine, RulesError> {
             Err(mut e) => errors.append(&mut e),
         }
     }
-    if errors.is_empty() {
-        Ok(Engine::new(departments, rules.calendars.clone()))
-    } else {
-        Err(RulesError(errors))
-    }
+    if errors.is_empty() { Ok(Engine::new(departments, rules.calendars.clone())) } else { Err(RulesError(errors)) }
 }
 
 fn department(rule: &DepartmentRule, rules: &Rules, catalog: &Catalog) -> Result<Department, Vec<Located>> {
@@ -119,7 +118,14 @@ fn department(rule: &DepartmentRule, rules: &Rules, catalog: &Catalog) -> Result
     let calendar = rules.calendars.get(&rule.calendar).cloned().ok_or_else(|| {
         vec![rule.error_at(rule.calendar_span.clone(), format!("unknown calendar `{}`", rule.calendar))]
     })?;
-    Ok(Department { id: rule.id.clone(), name: rule.name.clone(), calendar, plugin: plugin.clone(), params, revision: 1 })
+    Ok(Department {
+        id: rule.id.clone(),
+        name: rule.name.clone(),
+        calendar,
+        plugin: plugin.clone(),
+        params,
+        revision: 1,
+    })
 }
 
 /// A TOML value as the kind of parameter the manifest declares.

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -60,7 +60,11 @@ pub struct Caller {
 
 impl Caller {
     pub fn from_row(row: &UserRow) -> Option<Caller> {
-        Some(Caller { name: row.name.clone(), role: Role::parse(&row.role).ok()?, departments: row.departments.clone() })
+        Some(Caller {
+            name: row.name.clone(),
+            role: Role::parse(&row.role).ok()?,
+            departments: row.departments.clone(),
+        })
     }
 
     /// The departments whose contacts the caller may see: `None` for all.

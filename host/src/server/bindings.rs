@@ -15,11 +15,15 @@ use sha2::{Digest, Sha256};
 use super::store::{BindingRow, Store};
 use crate::calendar::Calendar;
 use crate::engine::Department;
-use crate::rules::{param_value, Catalog, DepartmentRule, Rules};
+use crate::rules::{Catalog, DepartmentRule, Rules, param_value};
 
 /// Builds the engine's department from a stored binding, checking the
 /// parameters against the plugin's manifest and letting the plugin judge them.
-pub fn department(row: &BindingRow, catalog: &Catalog, calendars: &BTreeMap<String, Arc<Calendar>>) -> Result<Department, String> {
+pub fn department(
+    row: &BindingRow,
+    catalog: &Catalog,
+    calendars: &BTreeMap<String, Arc<Calendar>>,
+) -> Result<Department, String> {
     let plugin = catalog.find(&row.plugin_id, Some(&row.plugin_version))?.clone();
     let calendar = calendars.get(&row.calendar).cloned().ok_or_else(|| {
         let known: Vec<&str> = calendars.keys().map(String::as_str).collect();
@@ -92,7 +96,8 @@ pub async fn seed(store: &Store, rules: &Rules, catalog: &Catalog) -> anyhow::Re
             continue;
         }
         let revision = history.first().map_or(1, |b| b.revision + 1);
-        let row = rule_row(rule, catalog, revision, source).map_err(|e| anyhow::anyhow!("{}: {e}", rule.file.display()))?;
+        let row =
+            rule_row(rule, catalog, revision, source).map_err(|e| anyhow::anyhow!("{}: {e}", rule.file.display()))?;
         // Another node starting at the same moment may have seeded it first.
         if store.insert_binding(&row).await.is_ok() {
             store

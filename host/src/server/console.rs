@@ -11,11 +11,11 @@
 
 use std::sync::{Arc, OnceLock};
 
+use axum::Router;
 use axum::extract::Path;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use sha2::{Digest, Sha256};
 
 use super::AppState;
@@ -56,7 +56,10 @@ pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/console", get(|headers: HeaderMap| async move { serve("index.html", &headers) }))
         .route("/console/", get(|headers: HeaderMap| async move { serve("index.html", &headers) }))
-        .route("/console/{file}", get(|Path(file): Path<String>, headers: HeaderMap| async move { serve(&file, &headers) }))
+        .route(
+            "/console/{file}",
+            get(|Path(file): Path<String>, headers: HeaderMap| async move { serve(&file, &headers) }),
+        )
 }
 
 fn etags() -> &'static Vec<String> {
@@ -85,9 +88,11 @@ fn serve(name: &str, headers: &HeaderMap) -> Response {
         },
         None => (asset.body.into(), etags()[index].clone()),
     };
-    let mut response = if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| {
-        v.split(',').any(|t| t.trim() == tag || t.trim() == "*")
-    }) {
+    let mut response = if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
+    {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         ([(header::CONTENT_TYPE, asset.content_type)], body.into_owned()).into_response()

@@ -59,21 +59,50 @@ fn not_found(id: &str) -> CoreError {
 #[derive(Debug)]
 pub enum Job {
     /// Opens a contact; `generated` ids are known to be new.
-    Open { id: String, opened: Opened, raw: Value, generated: bool },
-    Event { contact: String, event: Event, raw: Value, scope: Scope },
+    Open {
+        id: String,
+        opened: Opened,
+        raw: Value,
+        generated: bool,
+    },
+    Event {
+        contact: String,
+        event: Event,
+        raw: Value,
+        scope: Scope,
+    },
     /// A timer a scheduler claimed.
     Fire(TimerRow),
     /// Moves an open contact to its department's current binding.
-    Migrate { contact: String, by: String },
+    Migrate {
+        contact: String,
+        by: String,
+    },
 }
 
 /// What the core is asked to do.
 pub enum Command {
-    Run { job: Job, reply: Option<Reply<OutcomeJson>> },
-    Check { contact: String, scope: Scope, text: String, reply: Reply<Vec<wit::Violation>> },
-    Script { contact: String, scope: Scope, scene: String, reply: Reply<Option<String>> },
+    Run {
+        job: Job,
+        reply: Option<Reply<OutcomeJson>>,
+    },
+    Check {
+        contact: String,
+        scope: Scope,
+        text: String,
+        reply: Reply<Vec<wit::Violation>>,
+    },
+    Script {
+        contact: String,
+        scope: Scope,
+        scene: String,
+        reply: Reply<Option<String>>,
+    },
     /// A new binding for a department (already stored).
-    Rebind { department: Department, reply: Reply<()> },
+    Rebind {
+        department: Department,
+        reply: Reply<()>,
+    },
     /// An older binding open contacts still use.
     Retain(Department),
     /// Contacts another node changed: forget the cached copies.
@@ -249,7 +278,8 @@ impl Core {
                     });
                     match step {
                         Step::Committed(done) => {
-                            flight.done = Some(done.unwrap_or_else(|_| Err(anyhow::anyhow!("the committer thread stopped"))));
+                            flight.done =
+                                Some(done.unwrap_or_else(|_| Err(anyhow::anyhow!("the committer thread stopped"))));
                         }
                         Step::Command(command) => {
                             match command {
@@ -290,9 +320,9 @@ impl Core {
         match command {
             Command::Run { .. } => unreachable!("batched"),
             Command::Check { contact, scope, text, reply } => {
-                let result = self.committed(&contact, &scope).and_then(|c| {
-                    self.engine.check_utterance(&c, &text).map_err(CoreError::Internal)
-                });
+                let result = self
+                    .committed(&contact, &scope)
+                    .and_then(|c| self.engine.check_utterance(&c, &text).map_err(CoreError::Internal));
                 let _ = reply.send(result);
             }
             Command::Script { contact, scope, scene, reply } => {
@@ -330,7 +360,8 @@ impl Core {
         if let Some(hit) = self.cache.get(id) {
             return Ok(Some(hit.clone()));
         }
-        let loaded = self.rt.block_on(self.store.load_contact(id)).map_err(|e| CoreError::Internal(format!("{e:#}")))?;
+        let loaded =
+            self.rt.block_on(self.store.load_contact(id)).map_err(|e| CoreError::Internal(format!("{e:#}")))?;
         Ok(loaded)
     }
 
@@ -351,7 +382,8 @@ impl Core {
         if wanted.is_empty() {
             return Ok(());
         }
-        let loaded = self.rt.block_on(self.store.load_contacts(&wanted)).map_err(|e| CoreError::Internal(format!("{e:#}")))?;
+        let loaded =
+            self.rt.block_on(self.store.load_contacts(&wanted)).map_err(|e| CoreError::Internal(format!("{e:#}")))?;
         for (contact, version) in loaded {
             self.cache.insert(contact.id.clone(), (contact, version));
         }
@@ -435,8 +467,9 @@ impl Core {
 
     fn wait(&mut self, flight: InFlight) -> Settled {
         let InFlight { runs, results, published, lags, touched, outcomes, started, commit, done } = flight;
-        let committed =
-            done.unwrap_or_else(|| commit.blocking_recv().unwrap_or_else(|_| Err(anyhow::anyhow!("the committer thread stopped"))));
+        let committed = done.unwrap_or_else(|| {
+            commit.blocking_recv().unwrap_or_else(|_| Err(anyhow::anyhow!("the committer thread stopped")))
+        });
         match committed {
             Ok(Committed::Ok { .. }) => {
                 self.metrics.batch_size.observe(runs.len() as f64);
@@ -625,7 +658,13 @@ impl Core {
     }
 
     /// Logs and publishes outcomes; returns them as JSON for the reply.
-    fn outcomes(&self, work: &mut Work, department: &str, outcomes: Vec<Outcome>, late: Option<Timestamp>) -> OutcomeJson {
+    fn outcomes(
+        &self,
+        work: &mut Work,
+        department: &str,
+        outcomes: Vec<Outcome>,
+        late: Option<Timestamp>,
+    ) -> OutcomeJson {
         let mut out = Vec::with_capacity(outcomes.len());
         for outcome in outcomes {
             let (agent, points) = match &outcome.body {
@@ -652,7 +691,11 @@ impl Core {
                 points,
                 body: json.to_string(),
             });
-            work.published.push(Published { department: department.to_string(), contact: outcome.contact, json: json.clone() });
+            work.published.push(Published {
+                department: department.to_string(),
+                contact: outcome.contact,
+                json: json.clone(),
+            });
             out.push(json);
         }
         out
@@ -661,8 +704,11 @@ impl Core {
     /// Turns the batch's changed contacts into rows: the contacts, their
     /// timers (set, moved or settled) and callbacks.
     fn finish(&self, work: &mut Work) -> (Batch, Vec<(String, (Contact, i64))>) {
-        let mut batch =
-            Batch { log: std::mem::take(&mut work.log), timers_fired: std::mem::take(&mut work.fired), ..Batch::default() };
+        let mut batch = Batch {
+            log: std::mem::take(&mut work.log),
+            timers_fired: std::mem::take(&mut work.fired),
+            ..Batch::default()
+        };
         let mut fresh = Vec::new();
         for id in &work.order {
             let t = &work.touched[id];
@@ -727,5 +773,13 @@ fn event_row(contact: &str, at: Timestamp, kind: &str, raw: &Value) -> LogRow {
         map.entry("type").or_insert_with(|| kind.into());
     }
     let agent = raw.get("agent").and_then(Value::as_str).map(str::to_string);
-    LogRow { contact_id: contact.to_string(), at: at.as_millisecond(), entry: "event", kind: kind.to_string(), agent, points: None, body: body.to_string() }
+    LogRow {
+        contact_id: contact.to_string(),
+        at: at.as_millisecond(),
+        entry: "event",
+        kind: kind.to_string(),
+        agent,
+        points: None,
+        body: body.to_string(),
+    }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use super::core::{Command, Job};
-use super::{auth, Node, Options};
+use super::{Node, Options, auth};
 use crate::event::{Envelope, Event};
 
 /// The four industry plugins the demo runs.
@@ -43,7 +43,11 @@ struct DemoUser {
 
 const USERS: &[DemoUser] = &[
     DemoUser { name: "admin", role: "admin", departments: &[] },
-    DemoUser { name: "supervisor", role: "supervisor", departments: &["property-frontdesk", "bank-service", "ecommerce-service", "gps-service"] },
+    DemoUser {
+        name: "supervisor",
+        role: "supervisor",
+        departments: &["property-frontdesk", "bank-service", "ecommerce-service", "gps-service"],
+    },
     DemoUser { name: "agent-property", role: "agent", departments: &["property-frontdesk"] },
     DemoUser { name: "agent-bank", role: "agent", departments: &["bank-service"] },
     DemoUser { name: "agent-ecommerce", role: "agent", departments: &["ecommerce-service"] },
@@ -69,7 +73,14 @@ async fn users(node: &Node) -> anyhow::Result<Vec<(String, String, String)>> {
 async fn sample_contacts(node: &Node) -> anyhow::Result<()> {
     let samples = [
         ("property-frontdesk", "phone", "complaint", "王建国", "13800000001", vec![]),
-        ("property-frontdesk", "phone", "repair", "李秀英", "13800000002", vec![json!({"type": "answered", "agent": "agent-property", "rings": 2})]),
+        (
+            "property-frontdesk",
+            "phone",
+            "repair",
+            "李秀英",
+            "13800000002",
+            vec![json!({"type": "answered", "agent": "agent-property", "rings": 2})],
+        ),
         ("bank-service", "phone", "consultation", "陈志强", "13800000003", vec![]),
         ("ecommerce-service", "chat", "after_sales", "赵丽", "13800000004", vec![]),
         ("gps-service", "phone", "installation", "刘洋", "13800000005", vec![]),

@@ -5,7 +5,7 @@ use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
-use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -46,12 +46,24 @@ impl Metrics {
         let pending_timers = Gauge::default();
         registry.register("events", "Requests the core handled, by result", events.clone());
         registry.register("outcomes", "Outcomes committed", outcomes.clone());
-        registry.register("commit_conflicts", "Batches run again because another node changed a contact", conflicts.clone());
+        registry.register(
+            "commit_conflicts",
+            "Batches run again because another node changed a contact",
+            conflicts.clone(),
+        );
         registry.register("plugin_call_seconds", "Engine time per event (lifecycle + plugin)", plugin_seconds.clone());
-        registry.register("deadline_lag_seconds", "Time between a timer's due time and its firing", deadline_lag.clone());
+        registry.register(
+            "deadline_lag_seconds",
+            "Time between a timer's due time and its firing",
+            deadline_lag.clone(),
+        );
         registry.register("commit_batch_size", "Requests per committed transaction", batch_size.clone());
         registry.register("commit_seconds", "Time to run and commit one batch", commit_seconds.clone());
-        registry.register("transaction_seconds", "Time of one batch's database transaction", transaction_seconds.clone());
+        registry.register(
+            "transaction_seconds",
+            "Time of one batch's database transaction",
+            transaction_seconds.clone(),
+        );
         registry.register("queue_depth", "Requests waiting for the core", queue_depth.clone());
         registry.register("pending_timers", "Deadlines and callbacks stored and not yet fired", pending_timers.clone());
         Metrics {
@@ -62,7 +74,8 @@ impl Metrics {
             plugin_seconds,
             deadline_lag,
             batch_size,
-            commit_seconds, transaction_seconds,
+            commit_seconds,
+            transaction_seconds,
             queue_depth,
             pending_timers,
         }

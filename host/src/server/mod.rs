@@ -31,7 +31,7 @@ use tokio::sync::{broadcast, mpsc, watch};
 
 use self::core::{Command, Core, Job, Published};
 use self::metrics::Metrics;
-use self::store::{now_ms, Store};
+use self::store::{Store, now_ms};
 use crate::plugin::Runtime;
 use crate::rules::Catalog;
 
@@ -67,10 +67,7 @@ pub struct AppState {
 
 impl AppState {
     /// Sends a command to the core and waits for its answer.
-    pub async fn ask<T>(
-        &self,
-        make: impl FnOnce(core::Reply<T>) -> Command,
-    ) -> Result<T, core::CoreError> {
+    pub async fn ask<T>(&self, make: impl FnOnce(core::Reply<T>) -> Command) -> Result<T, core::CoreError> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.core.send(make(tx)).await.map_err(|_| core::CoreError::Internal("the server is shutting down".into()))?;
         rx.await.map_err(|_| core::CoreError::Internal("the server is shutting down".into()))?
@@ -96,9 +93,10 @@ impl Node {
         let current = bindings::seed(&store, &rules, &catalog).await?;
         let mut departments = Vec::new();
         for row in &current {
-            departments.push(bindings::department(row, &catalog, &rules.calendars).map_err(|e| {
-                anyhow::anyhow!("department {} (binding {}): {e}", row.department, row.revision)
-            })?);
+            departments.push(
+                bindings::department(row, &catalog, &rules.calendars)
+                    .map_err(|e| anyhow::anyhow!("department {} (binding {}): {e}", row.department, row.revision))?,
+            );
         }
         let mut engine = crate::engine::Engine::new(departments, rules.calendars.clone());
         for (department, revision) in store.bindings_in_use().await? {
@@ -109,14 +107,23 @@ impl Node {
             if let Some(row) = store.binding(&department, revision).await? {
                 match bindings::department(&row, &catalog, &rules.calendars) {
                     Ok(d) => engine.retain(d),
-                    Err(e) => tracing::error!(%department, revision, error = %e, "an older binding open contacts use cannot be loaded"),
+                    Err(e) => {
+                        tracing::error!(%department, revision, error = %e, "an older binding open contacts use cannot be loaded")
+                    }
                 }
             }
         }
         let metrics = Arc::new(Metrics::new());
         let (stream, _) = broadcast::channel(16_384);
         let (core_tx, core_rx) = mpsc::channel(8_192);
-        let core = Core::new(engine, store.clone(), tokio::runtime::Handle::current(), options.node.clone(), stream.clone(), metrics.clone());
+        let core = Core::new(
+            engine,
+            store.clone(),
+            tokio::runtime::Handle::current(),
+            options.node.clone(),
+            stream.clone(),
+            metrics.clone(),
+        );
         let core = std::thread::Builder::new().name("sopline-core".into()).spawn(move || core.run(core_rx))?;
         let state = Arc::new(AppState {
             store: store.clone(),
@@ -160,7 +167,12 @@ pub async fn serve(options: Options) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", options.listen))?;
     let addr = listener.local_addr()?;
-    println!("sopline {} listening on http://{addr} (node {}, {})", env!("CARGO_PKG_VERSION"), options.node, redact(&options.db));
+    println!(
+        "sopline {} listening on http://{addr} (node {}, {})",
+        env!("CARGO_PKG_VERSION"),
+        options.node,
+        redact(&options.db)
+    );
     use std::io::Write as _;
     let _ = std::io::stdout().flush();
     let app = api::router(node.state.clone());
@@ -192,7 +204,8 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
         tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
     }
     #[cfg(not(unix))]
@@ -204,7 +217,8 @@ async fn shutdown_signal() {
 async fn load_catalog(store: &Store, runtime: &Runtime, options: &Options) -> anyhow::Result<Catalog> {
     let mut catalog = Catalog::default();
     if options.plugins.is_dir() {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(&options.plugins)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        let mut paths: Vec<PathBuf> =
+            std::fs::read_dir(&options.plugins)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
         paths.retain(|p| p.extension().is_some_and(|x| x == "wasm"));
         paths.sort();
         for path in paths {
@@ -222,7 +236,9 @@ async fn load_catalog(store: &Store, runtime: &Runtime, options: &Options) -> an
         let Some(wasm) = store.plugin_wasm(&id, &version).await? else { continue };
         match runtime.load(&wasm) {
             Ok(plugin) => catalog.add(plugin),
-            Err(e) => tracing::error!(plugin = %format!("{id}@{version}"), error = %e, "a stored plugin no longer loads"),
+            Err(e) => {
+                tracing::error!(plugin = %format!("{id}@{version}"), error = %e, "a stored plugin no longer loads")
+            }
         }
     }
     Ok(catalog)

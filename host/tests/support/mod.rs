@@ -50,14 +50,16 @@ pub fn rules(overrides: &[(&str, &str, &str)]) -> PathBuf {
         let id = path.file_stem().unwrap().to_string_lossy().into_owned();
         let mut doc: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
         doc.insert("calendar".into(), "always".into());
-        let params = doc.entry("params").or_insert_with(|| toml::Value::Table(Default::default())).as_table_mut().unwrap();
+        let params =
+            doc.entry("params").or_insert_with(|| toml::Value::Table(Default::default())).as_table_mut().unwrap();
         for (dept, key, value) in overrides {
             if *dept == id {
                 let value: toml::Value = toml::from_str::<toml::Table>(&format!("v = {value}")).unwrap()["v"].clone();
                 params.insert(key.to_string(), value);
             }
         }
-        std::fs::write(dir.join("departments").join(path.file_name().unwrap()), toml::to_string(&doc).unwrap()).unwrap();
+        std::fs::write(dir.join("departments").join(path.file_name().unwrap()), toml::to_string(&doc).unwrap())
+            .unwrap();
     }
     dir
 }
@@ -186,7 +188,10 @@ pub struct Api {
 
 impl Api {
     pub fn new(token: &str) -> Api {
-        Api { client: reqwest::blocking::Client::builder().timeout(Duration::from_secs(30)).build().unwrap(), token: token.into() }
+        Api {
+            client: reqwest::blocking::Client::builder().timeout(Duration::from_secs(30)).build().unwrap(),
+            token: token.into(),
+        }
     }
 
     pub fn get(&self, url: &str) -> (u16, serde_json::Value) {

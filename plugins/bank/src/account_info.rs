@@ -54,24 +54,78 @@ const CONDITIONAL: &[&str] = &["如果", "若", "假如", "万一", "一旦", "�
 /// Words that make an amount a price, a limit or a threshold rather than
 /// something in the customer's account.
 const GENERIC_AMOUNT: &[&str] = &[
-    "手续费", "费率", "利率", "年费", "工本费", "限额", "上限", "下限", "最高", "最低", "不超过", "超过", "以上", "以下", "以内",
-    "每笔", "单笔", "每日", "每天", "每月", "免费", "收费", "标准", "起存", "起购", "起点",
+    "手续费",
+    "费率",
+    "利率",
+    "年费",
+    "工本费",
+    "限额",
+    "上限",
+    "下限",
+    "最高",
+    "最低",
+    "不超过",
+    "超过",
+    "以上",
+    "以下",
+    "以内",
+    "每笔",
+    "单笔",
+    "每日",
+    "每天",
+    "每月",
+    "免费",
+    "收费",
+    "标准",
+    "起存",
+    "起购",
+    "起点",
 ];
 
 const TRANSACTION: &[&str] = &[
-    "转账", "交易", "扣款", "扣费", "划扣", "代扣", "消费", "入账", "到账", "转入", "转出", "汇款", "汇入", "取现", "取款", "还款",
-    "退款", "支出", "刷卡", "存入",
+    "转账", "交易", "扣款", "扣费", "划扣", "代扣", "消费", "入账", "到账", "转入", "转出", "汇款", "汇入", "取现",
+    "取款", "还款", "退款", "支出", "刷卡", "存入",
 ];
 
 /// Predicates after 余额 that state the balance without a number.
-const BALANCE_STATE: &[&str] =
-    &["不足", "不够", "为零", "为0", "为负", "用完", "已用", "没有了", "没了", "只剩", "仅剩", "还剩", "剩下", "足够", "充足"];
+const BALANCE_STATE: &[&str] = &[
+    "不足",
+    "不够",
+    "为零",
+    "为0",
+    "为负",
+    "用完",
+    "已用",
+    "没有了",
+    "没了",
+    "只剩",
+    "仅剩",
+    "还剩",
+    "剩下",
+    "足够",
+    "充足",
+];
 
 /// Words between 余额 and its predicate that change nothing ("余额目前只剩").
 const BALANCE_FILLER: &[&str] = &["目前", "现在", "当前", "已经", "都", "已", "还", "只", "仅", "就", "也"];
 
 const HOLDINGS: &[&str] = &[
-    "卡里", "卡上", "卡内", "卡中", "账户里", "账户内", "账户中", "账户上", "账上", "户头上", "户头里", "账户还有", "账户余", "存款", "定期", "存单",
+    "卡里",
+    "卡上",
+    "卡内",
+    "卡中",
+    "账户里",
+    "账户内",
+    "账户中",
+    "账户上",
+    "账上",
+    "户头上",
+    "户头里",
+    "账户还有",
+    "账户余",
+    "存款",
+    "定期",
+    "存单",
     "理财",
 ];
 
@@ -79,7 +133,21 @@ const HOLDINGS: &[&str] = &[
 const THIS_ONE: &[&str] = &["这笔", "那笔", "该笔", "此笔"];
 const DETAIL: &[&str] = &["商户", "对方", "收款方", "收款人", "付款方", "付款人", "用途", "备注", "附言", "地点"];
 
-const CREDIT: &[&str] = &["可用额度", "剩余额度", "信用额度", "欠款", "应还", "待还", "本期账单", "账单金额", "最低还款", "逾期金额", "透支了", "已透支", "未还"];
+const CREDIT: &[&str] = &[
+    "可用额度",
+    "剩余额度",
+    "信用额度",
+    "欠款",
+    "应还",
+    "待还",
+    "本期账单",
+    "账单金额",
+    "最低还款",
+    "逾期金额",
+    "透支了",
+    "已透支",
+    "未还",
+];
 
 const STATUS_SUBJECT: &[&str] = &["账户", "卡", "账号"];
 const STATUS_VERB: &[&str] = &["已被", "已经被", "被", "已经", "已", "处于"];
@@ -130,7 +198,8 @@ fn card_number(s: &Sentence) -> Option<Disclosure> {
         let digits = s.chars[k.min(s.chars.len())..].iter().take_while(|c| c.is_ascii_digit()).count();
         let before = &s.chars[at.saturating_sub(6)..at];
         let after = &s.chars[(k + digits).min(s.chars.len())..];
-        let about_card = before.iter().any(|c| matches!(c, '卡' | '账')) || after.iter().take(5).any(|c| matches!(c, '卡' | '账'));
+        let about_card =
+            before.iter().any(|c| matches!(c, '卡' | '账')) || after.iter().take(5).any(|c| matches!(c, '卡' | '账'));
         let about_phone = before.iter().any(|c| matches!(c, '手' | '机' | '电' | '话'));
         if digits == 4 && about_card && !about_phone {
             return hit(s, Kind::CardNumber, at, k + digits);
@@ -190,10 +259,8 @@ fn balance(s: &Sentence) -> Option<Disclosure> {
 }
 
 fn transaction(s: &Sentence) -> Option<Disclosure> {
-    let keyword = TRANSACTION
-        .iter()
-        .flat_map(|w| s.find_all(w).into_iter().map(move |i| (i, i + w.chars().count())))
-        .min()?;
+    let keyword =
+        TRANSACTION.iter().flat_map(|w| s.find_all(w).into_iter().map(move |i| (i, i + w.chars().count()))).min()?;
     let dates = text::dates(s);
     let amounts = if is_generic(s) { Vec::new() } else { text::amounts(s) };
     let detail = THIS_ONE

@@ -117,7 +117,10 @@ pub fn parse_ladder(text: &str) -> Result<Vec<Rung>, String> {
         })?;
         let (level, to) = (level.trim(), to.trim());
         if level.is_empty() || to.is_empty() {
-            return Err(format!("parameter `escalation_ladder`: rung {} {part:?} needs both a level and a receiver", i + 1));
+            return Err(format!(
+                "parameter `escalation_ladder`: rung {} {part:?} needs both a level and a receiver",
+                i + 1
+            ));
         }
         if rungs.iter().any(|r: &Rung| r.level == level) {
             return Err(format!("parameter `escalation_ladder`: level {level:?} appears twice"));

@@ -201,7 +201,12 @@ fn deadline_passed(cfg: &Config, c: &Contact, name: &str) -> Vec<Action> {
     let duty = &cfg.rung(1).to;
     match name {
         ACCEPT => vec![
-            act::penalize(owner, late, rule::COMPLAINT_ACCEPTED, &format!("投诉未在{}内告知客户已受理", scripts::human(cfg.accept_within, true))),
+            act::penalize(
+                owner,
+                late,
+                rule::COMPLAINT_ACCEPTED,
+                &format!("投诉未在{}内告知客户已受理", scripts::human(cfg.accept_within, true)),
+            ),
             act::notify(duty, &format!("投诉 {} 超时未受理,请督办", c.id)),
         ],
         HANDLE => {
@@ -210,12 +215,22 @@ fn deadline_passed(cfg: &Config, c: &Contact, name: &str) -> Vec<Action> {
             out
         }
         REPLY => vec![
-            act::penalize(owner, late, rule::COMPLAINT_REPLIED, &format!("处理意见未在{}内答复客户", scripts::human(cfg.reply_within, true))),
+            act::penalize(
+                owner,
+                late,
+                rule::COMPLAINT_REPLIED,
+                &format!("处理意见未在{}内答复客户", scripts::human(cfg.reply_within, true)),
+            ),
             act::notify(duty, &format!("投诉 {} 的处理结果超时未答复客户,请督办", c.id)),
         ],
         ESCALATION => {
             let current = c.memory(ESCALATED_TO).unwrap_or("上一级");
-            escalate_to(cfg, c, level(c) + 1, &format!("{current}未在{}内响应", scripts::human(cfg.escalation_response_within, false)))
+            escalate_to(
+                cfg,
+                c,
+                level(c) + 1,
+                &format!("{current}未在{}内响应", scripts::human(cfg.escalation_response_within, false)),
+            )
         }
         SURVEY => vec![act::penalize(
             owner,
@@ -246,10 +261,17 @@ fn survey_attempt(cfg: &Config, c: &Contact, id: &str, outcome: &str) -> Vec<Act
             let tried: u32 = c.callbacks.iter().filter(|k| is_survey(&k.id)).map(|k| k.attempts).sum();
             let mut out = vec![act::cancel_callback(&cb.id)];
             if tried < cfg.survey_max_attempts {
-                out.push(act::callback(&format!("survey-{}", tried + 1), cfg.survey_retry_after, "满意度回访(未接通重拨)"));
+                out.push(act::callback(
+                    &format!("survey-{}", tried + 1),
+                    cfg.survey_retry_after,
+                    "满意度回访(未接通重拨)",
+                ));
             } else {
                 out.push(act::cancel(SURVEY));
-                out.push(act::notify(&cfg.rung(1).to, &format!("满意度回访已拨打{tried}次均未接通(受理编号 {})", c.id)));
+                out.push(act::notify(
+                    &cfg.rung(1).to,
+                    &format!("满意度回访已拨打{tried}次均未接通(受理编号 {})", c.id),
+                ));
             }
             out
         }

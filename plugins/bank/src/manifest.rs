@@ -57,15 +57,27 @@ pub const CATEGORIES: &[&str] = &["consultation", "complaint", "feedback", "acco
 pub const EVENT_TYPES: &[&str] = &["incident_reported"];
 
 const RULES: &[(&str, &str)] = &[
-    (rule::IDENTITY, "服务确权:客户身份核实(identified)之前,不得在话术中透露余额、卡号(含掩码卡号)、交易明细或账户状态"),
-    (rule::PRIVACY, "保护客户隐私:不得向客户本人以外的人(代办人、家属、其他来电人)透露客户资料,也不得转告他人的电话、地址、账户等信息"),
+    (
+        rule::IDENTITY,
+        "服务确权:客户身份核实(identified)之前,不得在话术中透露余额、卡号(含掩码卡号)、交易明细或账户状态",
+    ),
+    (
+        rule::PRIVACY,
+        "保护客户隐私:不得向客户本人以外的人(代办人、家属、其他来电人)透露客户资料,也不得转告他人的电话、地址、账户等信息",
+    ),
     (rule::PROMISE, "不得对客户做出夸大其辞的承诺(保证到账、百分之百追回、稳赚不赔等)"),
     (rule::ARGUE, "不得与客户争辩,不得借权威机构名义对客户施压"),
     (rule::COMPLAINT_REGISTERED, "投诉登记:投诉在转交或办结前须登记必填字段(参数 complaint_required_fields)"),
     (rule::COMPLAINT_ACCEPTED, "投诉受理:在 complaint_accept_within(工作时间)内告知客户投诉已受理及处理人"),
-    (rule::COMPLAINT_HANDLED, "投诉处理:在 complaint_handle_within(工作时间;重大投诉为 major_complaint_handle_within 自然时间)内由处理部门给出处理意见,超时逐级上报"),
+    (
+        rule::COMPLAINT_HANDLED,
+        "投诉处理:在 complaint_handle_within(工作时间;重大投诉为 major_complaint_handle_within 自然时间)内由处理部门给出处理意见,超时逐级上报",
+    ),
     (rule::COMPLAINT_REPLIED, "投诉答复:处理部门答复后,在 complaint_reply_within(工作时间)内把结果答复客户"),
-    (rule::ESCALATION, "事故应急与升级:重大事件、坐席请求升级、处理超时或回访不满意时沿升级阶梯(escalation_ladder)逐级上报,每级须在 escalation_response_within 内响应"),
+    (
+        rule::ESCALATION,
+        "事故应急与升级:重大事件、坐席请求升级、处理超时或回访不满意时沿升级阶梯(escalation_ladder)逐级上报,每级须在 escalation_response_within 内响应",
+    ),
     (rule::SURVEY, "满意度回访:办结后在 survey_within(工作时间)内完成满意度回访"),
     (rule::SATISFIED, "回访满意:客户回访表示满意,给坐席加分"),
     (rule::FIRST_RESPONDER, "首问负责制:第一位接待的客服对问题负责到底,不得推诿(如“你去找别人吧”)"),

@@ -7,8 +7,8 @@
 //! same words ("抱歉,我们不能透露他人的账户信息"), so a negation before
 //! the data clears the sentence.
 
-use sopline_sdk::contact::ContactExt;
 use sopline_sdk::Contact;
+use sopline_sdk::contact::ContactExt;
 
 use crate::account_info;
 use crate::text::{self, Sentence};
@@ -26,17 +26,56 @@ pub fn caller_is_third_party(contact: &Contact) -> bool {
 }
 
 const OTHERS: &[&str] = &[
-    "他的", "她的", "他们的", "对方的", "那位的", "那位客户的", "其他客户的", "别的客户的", "别人的", "他人的", "收款人的", "付款人的",
-    "您朋友的", "您家人的", "您爱人的", "您老公的", "您老婆的", "您先生的", "您太太的", "您父亲的", "您母亲的", "您儿子的", "您女儿的",
+    "他的",
+    "她的",
+    "他们的",
+    "对方的",
+    "那位的",
+    "那位客户的",
+    "其他客户的",
+    "别的客户的",
+    "别人的",
+    "他人的",
+    "收款人的",
+    "付款人的",
+    "您朋友的",
+    "您家人的",
+    "您爱人的",
+    "您老公的",
+    "您老婆的",
+    "您先生的",
+    "您太太的",
+    "您父亲的",
+    "您母亲的",
+    "您儿子的",
+    "您女儿的",
 ];
 
 const PERSONAL_DATA: &[&str] = &[
-    "电话", "手机", "号码", "联系方式", "微信", "地址", "住址", "身份证", "证件号", "账户", "账号", "卡号", "余额", "交易", "流水", "工作单位",
-    "信息", "资料", "存款",
+    "电话",
+    "手机",
+    "号码",
+    "联系方式",
+    "微信",
+    "地址",
+    "住址",
+    "身份证",
+    "证件号",
+    "账户",
+    "账号",
+    "卡号",
+    "余额",
+    "交易",
+    "流水",
+    "工作单位",
+    "信息",
+    "资料",
+    "存款",
 ];
 
 /// Verbs that hand the data over.
-const HAND_OVER: &[&str] = &["给你", "给您", "告诉你", "告诉您", "发给你", "发给您", "发你", "发您", "念给你", "念给您", "报给你", "报给您"];
+const HAND_OVER: &[&str] =
+    &["给你", "给您", "告诉你", "告诉您", "发给你", "发给您", "发你", "发您", "念给你", "念给您", "报给你", "报给您"];
 
 /// Copulas that state the data ("他的电话是138…").
 const STATE: &[&str] = &["是", "为", "在", "有", "里有", "还有"];
@@ -55,8 +94,8 @@ fn in_sentence(s: &Sentence) -> Option<String> {
     for other in OTHERS {
         for at in s.find_all(other) {
             let after_other = at + other.chars().count();
-            let Some((data_at, data)) =
-                (after_other..after_other + 3).find_map(|i| PERSONAL_DATA.iter().find(|d| s.starts_with_at(i, d)).map(|d| (i, d)))
+            let Some((data_at, data)) = (after_other..after_other + 3)
+                .find_map(|i| PERSONAL_DATA.iter().find(|d| s.starts_with_at(i, d)).map(|d| (i, d)))
             else {
                 continue;
             };
@@ -65,7 +104,9 @@ fn in_sentence(s: &Sentence) -> Option<String> {
             }
             let data_end = data_at + data.chars().count();
             let window = data_end..(data_end + 8).min(s.chars.len());
-            let handed = window.clone().find_map(|i| HAND_OVER.iter().find(|v| s.starts_with_at(i, v)).map(|v| i + v.chars().count()));
+            let handed = window
+                .clone()
+                .find_map(|i| HAND_OVER.iter().find(|v| s.starts_with_at(i, v)).map(|v| i + v.chars().count()));
             let stated = (data_end..(data_end + 3).min(s.chars.len()))
                 .find_map(|i| STATE.iter().find(|v| s.starts_with_at(i, v)).map(|_| i))
                 .filter(|_| !s.contains_any(QUESTION))

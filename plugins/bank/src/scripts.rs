@@ -30,7 +30,9 @@ fn template(scene: &str, has_agent: bool) -> Option<String> {
         "complaint-acceptance" => {
             "{称呼},您反映的问题我们已经登记受理,受理编号{受理编号}。我们会在{处理时限}内给您处理意见,并由专人跟进到底,请您保持电话畅通。"
         }
-        "complaint-reply" => "{称呼},关于您反映的问题(受理编号{受理编号}),处理意见是:{处理意见}。请问您对这个处理结果还有什么意见或要求吗?",
+        "complaint-reply" => {
+            "{称呼},关于您反映的问题(受理编号{受理编号}),处理意见是:{处理意见}。请问您对这个处理结果还有什么意见或要求吗?"
+        }
         // 2.2 服务流程管理制度: "服务质量监控、异常处理和事故应急预案"。
         "emergency" => {
             "【事故应急预案】本事件已按重大事件处理并上报{上报对象}。请先安抚客户,记录发生的时间、地点、现象和涉及的账户,不要对处理结果做任何承诺,处理方案由{上报对象}给出。"
@@ -47,8 +49,7 @@ fn template(scene: &str, has_agent: bool) -> Option<String> {
 }
 
 /// Refusing a caller who is not the account holder (客户服务规范: "保护客户隐私").
-const THIRD_PARTY_REFUSAL: &str =
-    "非常抱歉,为保护客户隐私,账户信息只能告知账户本人。请账户本人来电核实身份,或由本人携带有效身份证件到{银行名称}网点办理,感谢您的理解。";
+const THIRD_PARTY_REFUSAL: &str = "非常抱歉,为保护客户隐私,账户信息只能告知账户本人。请账户本人来电核实身份,或由本人携带有效身份证件到{银行名称}网点办理,感谢您的理解。";
 
 /// The refusal as a suggestion in a privacy violation (no placeholders).
 pub const THIRD_PARTY_REFUSAL_HINT: &str =

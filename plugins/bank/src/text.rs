@@ -79,7 +79,11 @@ pub fn sentences(text: &str) -> Vec<Sentence<'_>> {
         let n = normalize(c);
         if matches!(n, '。' | '!' | '?' | ';' | '\n' | '\r') {
             if !chars.is_empty() {
-                out.push(Sentence { source: text, chars: std::mem::take(&mut chars), origin: std::mem::take(&mut origin) });
+                out.push(Sentence {
+                    source: text,
+                    chars: std::mem::take(&mut chars),
+                    origin: std::mem::take(&mut origin),
+                });
             }
             continue;
         }
@@ -216,10 +220,15 @@ pub fn dates(s: &Sentence) -> Vec<(usize, usize)> {
             // 15号的 / 15号那笔 / 15号下午
             Some('日' | '号') if n <= 2 => {
                 let after = c.get(j + 1).copied();
-                matches!(after, Some('的' | '那' | '有' | '上' | '下' | '晚' | '凌' | '早' | '中' | ',' | '在')).then_some(j + 1)
+                matches!(after, Some('的' | '那' | '有' | '上' | '下' | '晚' | '凌' | '早' | '中' | ',' | '在'))
+                    .then_some(j + 1)
             }
             // 下午3点
-            Some('点') if n <= 2 && i >= 2 && ["上午", "下午", "晚上", "凌晨", "中午", "早上"].iter().any(|p| s.starts_with_at(i - 2, p)) => {
+            Some('点')
+                if n <= 2
+                    && i >= 2
+                    && ["上午", "下午", "晚上", "凌晨", "中午", "早上"].iter().any(|p| s.starts_with_at(i - 2, p)) =>
+            {
                 Some(j + 1)
             }
             _ => None,

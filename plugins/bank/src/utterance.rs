@@ -16,16 +16,29 @@ const NOT_PROMISED: &[&str] = &["无法", "不能", "不敢", "没法", "不可�
 
 /// The phrase rules, built once per configuration.
 pub fn phrasebook(config: &Config) -> Phrasebook {
-    let mut promise = common::rash_promises(rule::PROMISE, config.promise_points)
-        .phrases(&["稳赚不赔", "稳赚", "保本保息", "零风险", "没有任何风险", "包赚", "包您赚", "绝对安全", "肯定能批", "一定能批"]);
+    let mut promise = common::rash_promises(rule::PROMISE, config.promise_points).phrases(&[
+        "稳赚不赔",
+        "稳赚",
+        "保本保息",
+        "零风险",
+        "没有任何风险",
+        "包赚",
+        "包您赚",
+        "绝对安全",
+        "肯定能批",
+        "一定能批",
+    ]);
     // Banks promise money back, money arriving, credit approved.
-    for adverb in ["保证", "一定能", "肯定能", "绝对能", "百分之百能", "一定会", "肯定会", "绝对会"] {
-        for outcome in ["追回", "退回", "到账", "赔", "全额", "批下来", "通过审批", "解冻", "撤销", "要回来", "拿回"] {
+    for adverb in ["保证", "一定能", "肯定能", "绝对能", "百分之百能", "一定会", "肯定会", "绝对会"]
+    {
+        for outcome in ["追回", "退回", "到账", "赔", "全额", "批下来", "通过审批", "解冻", "撤销", "要回来", "拿回"]
+        {
             promise = promise.phrase(Phrase::new(&format!("{adverb}{outcome}")));
         }
     }
     promise.phrases = promise.phrases.into_iter().map(|p| p.not_after(NOT_PROMISED)).collect();
-    promise.reason = "不得对客户做出夸大其辞的承诺(004 客服人员要求第1条):只说已经确认的处理时间和流程,不保证结果".into();
+    promise.reason =
+        "不得对客户做出夸大其辞的承诺(004 客服人员要求第1条):只说已经确认的处理时间和流程,不保证结果".into();
     promise.suggestion = Some("我们会按规定流程尽快为您核实处理,处理进展和结果会第一时间通知您".into());
 
     let argue = common::arguing(rule::ARGUE, config.argue_points).phrases(&[
@@ -55,12 +68,18 @@ pub fn phrasebook(config: &Config) -> Phrasebook {
         "上征信黑名单",
     ]);
     let mut argue = argue;
-    argue.reason = "不得与客户争辩,不得借权威机构名义施压(004 客服人员要求第1、2条):先认同感受,弄清投诉的真正原因和想要的结果".into();
+    argue.reason =
+        "不得与客户争辩,不得借权威机构名义施压(004 客服人员要求第1、2条):先认同感受,弄清投诉的真正原因和想要的结果"
+            .into();
 
     // Asking the customer for an estimate ("您卡里大概有多少钱?") is a
     // verification question, not a vague answer.
     let mut vague = common::vague(rule::VAGUE, config.vague_points);
-    vague.phrases = vague.phrases.into_iter().map(|p| p.not_before(&["有多少", "多少", "是多少", "什么时候", "几点", "几天", "哪天"])).collect();
+    vague.phrases = vague
+        .phrases
+        .into_iter()
+        .map(|p| p.not_before(&["有多少", "多少", "是多少", "什么时候", "几点", "几天", "哪天"]))
+        .collect();
 
     Phrasebook::new()
         .rule(common::buck_passing(rule::FIRST_RESPONDER, config.buck_passing_points))

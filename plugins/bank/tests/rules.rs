@@ -2,7 +2,9 @@
 
 use sopline_plugin_bank::Bank;
 use sopline_plugin_bank::manifest::SCENES;
-use sopline_sdk::testing::{Harness, at, contact, deadline, escalations, has_deadline, met, penalties, rewards, scripts};
+use sopline_sdk::testing::{
+    Harness, at, contact, deadline, escalations, has_deadline, met, penalties, rewards, scripts,
+};
 use sopline_sdk::*;
 
 fn h() -> Harness<Bank> {
@@ -71,7 +73,10 @@ fn third_party_caller_gets_the_refusal_script() {
     let a = h().on(&c, Event::FieldSet(FieldSet { name: "caller_relation".into(), value: "家属".into() }), at(0));
     assert!(scripts(&a)[0].1.contains("只能告知账户本人"));
     let own = contact().field("caller_relation", "本人").build();
-    assert!(h().on(&own, Event::FieldSet(FieldSet { name: "caller_relation".into(), value: "本人".into() }), at(0)).is_empty());
+    assert!(
+        h().on(&own, Event::FieldSet(FieldSet { name: "caller_relation".into(), value: "本人".into() }), at(0))
+            .is_empty()
+    );
 }
 
 // ---- conduct: promises, arguing, shared norms --------------------------
@@ -90,7 +95,13 @@ fn conduct_rules_breached_and_kept() {
     ] {
         assert_eq!(rules(&h().check(&c, text)), [rule], "{text}");
     }
-    for text in ["我们无法保证资金能够追回", "存入保证金后额度恢复", "建议您第一时间报警", "这个问题由我负责跟进", "预计3个工作日内答复您"] {
+    for text in [
+        "我们无法保证资金能够追回",
+        "存入保证金后额度恢复",
+        "建议您第一时间报警",
+        "这个问题由我负责跟进",
+        "预计3个工作日内答复您",
+    ] {
         assert!(h().check(&c, text).is_empty(), "{text}");
     }
 }
@@ -139,7 +150,8 @@ fn handling_deadline_kept_and_missed() {
     let a = h().on(&complaint().build(), Event::Opened, at(0));
     assert_eq!(deadline(&a, "complaint-handle").map(|d| d.clock), Some(Clock::Business));
     let c = complaint().build();
-    let reply = Event::DepartmentReplied(DepartmentReplied { from: "信用卡中心".into(), text: "已退还年费".into() });
+    let reply =
+        Event::DepartmentReplied(DepartmentReplied { from: "信用卡中心".into(), text: "已退还年费".into() });
     assert!(met(&h().on(&c, reply, at(60))).contains(&"complaint-handle"));
     let a = h().on(&c, passed("complaint-handle"), at(86_400));
     assert_eq!(penalties(&a), [("BANK-CMP-3".to_string(), 3)]);
@@ -157,7 +169,11 @@ fn major_complaints_run_on_natural_time() {
 #[test]
 fn reply_deadline_set_on_department_answer_kept_and_missed() {
     let c = complaint().build();
-    let a = h().on(&c, Event::DepartmentReplied(DepartmentReplied { from: "网点".into(), text: "已为您补办".into() }), at(0));
+    let a = h().on(
+        &c,
+        Event::DepartmentReplied(DepartmentReplied { from: "网点".into(), text: "已为您补办".into() }),
+        at(0),
+    );
     assert_eq!(deadline(&a, "complaint-reply").map(|d| d.clock), Some(Clock::Business));
     let (scene, text) = &scripts(&a)[0];
     assert_eq!(scene, "complaint-reply");
@@ -172,26 +188,33 @@ fn reply_deadline_set_on_department_answer_kept_and_missed() {
 #[test]
 fn major_incident_goes_to_the_entry_rung_with_the_emergency_script() {
     let c = complaint().severity(Severity::Major).build();
-    let a = h().on(&c, Event::Classified(Classified { category: "complaint".into(), severity: Severity::Major }), at(0));
+    let a =
+        h().on(&c, Event::Classified(Classified { category: "complaint".into(), severity: Severity::Major }), at(0));
     assert_eq!(escalations(&a), [("special-team".to_string(), "投诉处理专班".to_string())]);
     assert!(has_deadline(&a, "escalation-response"));
     assert!(scripts(&a).iter().any(|(s, t)| s == "emergency" && t.contains("投诉处理专班")));
     // Already at the entry rung: classifying again does not escalate again.
     let at_entry = complaint().severity(Severity::Major).memory("escalation-level", "2").build();
-    let again = h().on(&at_entry, Event::Classified(Classified { category: "complaint".into(), severity: Severity::Major }), at(60));
+    let again = h().on(
+        &at_entry,
+        Event::Classified(Classified { category: "complaint".into(), severity: Severity::Major }),
+        at(60),
+    );
     assert!(escalations(&again).is_empty());
 }
 
 #[test]
 fn normal_classification_does_not_escalate() {
     let c = complaint().build();
-    let a = h().on(&c, Event::Classified(Classified { category: "complaint".into(), severity: Severity::Normal }), at(0));
+    let a =
+        h().on(&c, Event::Classified(Classified { category: "complaint".into(), severity: Severity::Normal }), at(0));
     assert!(escalations(&a).is_empty());
 }
 
 #[test]
 fn the_ladder_climbs_one_rung_at_a_time_and_stops_at_the_top() {
-    let req = || Event::EscalationRequested(EscalationRequested { agent: "a1".into(), reason: "需要减免审批".into() });
+    let req =
+        || Event::EscalationRequested(EscalationRequested { agent: "a1".into(), reason: "需要减免审批".into() });
     let a = h().on(&complaint().build(), req(), at(0));
     assert_eq!(escalations(&a)[0].0, "supervisor");
     let a = h().on(&complaint().memory("escalation-level", "1").build(), passed("escalation-response"), at(7200));
@@ -205,7 +228,8 @@ fn the_ladder_climbs_one_rung_at_a_time_and_stops_at_the_top() {
 #[test]
 fn an_answer_meets_the_escalation_deadline() {
     let c = complaint().memory("escalation-level", "1").build();
-    let a = h().on(&c, Event::DepartmentReplied(DepartmentReplied { from: "主管".into(), text: "同意减免".into() }), at(0));
+    let a =
+        h().on(&c, Event::DepartmentReplied(DepartmentReplied { from: "主管".into(), text: "同意减免".into() }), at(0));
     assert!(met(&a).contains(&"escalation-response"));
 }
 
@@ -234,7 +258,11 @@ fn survey_follows_a_resolved_complaint_and_is_penalised_when_late() {
 }
 
 fn attempted(outcome: &str) -> Event {
-    Event::CallbackAttempted(CallbackAttempted { agent: "a1".into(), outcome: outcome.into(), callback: "survey".into() })
+    Event::CallbackAttempted(CallbackAttempted {
+        agent: "a1".into(),
+        outcome: outcome.into(),
+        callback: "survey".into(),
+    })
 }
 
 #[test]
@@ -269,7 +297,14 @@ fn unanswered_survey_is_retried_then_given_up() {
 #[test]
 fn the_survey_call_opens_with_its_script() {
     let c = complaint().field("gender", "女").customer_name("李梅").build();
-    let cb = CallbackInfo { id: "survey".into(), due: at(0), purpose: "满意度回访".into(), attempts: 0, status: CallbackStatus::Pending, last_outcome: None };
+    let cb = CallbackInfo {
+        id: "survey".into(),
+        due: at(0),
+        purpose: "满意度回访".into(),
+        attempts: 0,
+        status: CallbackStatus::Pending,
+        last_outcome: None,
+    };
     let a = h().on(&c, Event::CallbackDue(cb), at(0));
     assert!(scripts(&a)[0].1.starts_with("李女士您好"));
 }
@@ -303,8 +338,20 @@ fn manifest_lists_every_rule_used_and_describes_every_parameter() {
     let m = <Bank as Plugin>::manifest();
     let ids: Vec<&str> = m.rules.iter().map(|r| r.id.as_str()).collect();
     for id in [
-        "BANK-ID-1", "BANK-PRIV-1", "BANK-PROMISE-1", "BANK-ARGUE-1", "BANK-CMP-1", "BANK-CMP-2", "BANK-CMP-3", "BANK-CMP-4", "BANK-ESC-1",
-        "BANK-SURVEY-1", "BANK-SAT-1", "BANK-FIRST-1", "BANK-RUDE-1", "BANK-VAGUE-1",
+        "BANK-ID-1",
+        "BANK-PRIV-1",
+        "BANK-PROMISE-1",
+        "BANK-ARGUE-1",
+        "BANK-CMP-1",
+        "BANK-CMP-2",
+        "BANK-CMP-3",
+        "BANK-CMP-4",
+        "BANK-ESC-1",
+        "BANK-SURVEY-1",
+        "BANK-SAT-1",
+        "BANK-FIRST-1",
+        "BANK-RUDE-1",
+        "BANK-VAGUE-1",
     ] {
         assert!(ids.contains(&id), "{id}");
     }
@@ -318,7 +365,10 @@ fn bad_parameters_name_their_key() {
     let err = |params| Harness::<Bank>::with_params(params).err().unwrap();
     assert!(err(vec![("escalation_ladder", ParamValue::Text("主管".into()))]).contains("escalation_ladder"));
     assert!(err(vec![("major_entry_level", ParamValue::Integer(9))]).contains("major_entry_level"));
-    assert!(err(vec![("complaint_accept_within", ParamValue::Duration(Span::seconds(0)))]).contains("complaint_accept_within"));
+    assert!(
+        err(vec![("complaint_accept_within", ParamValue::Duration(Span::seconds(0)))])
+            .contains("complaint_accept_within")
+    );
     assert!(err(vec![("survey_max_attempts", ParamValue::Integer(0))]).contains("survey_max_attempts"));
     assert!(err(vec![("promise_points", ParamValue::Integer(-1))]).contains("promise_points"));
 }

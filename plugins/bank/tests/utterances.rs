@@ -212,7 +212,8 @@ fn false_positive_and_negative_rates_stay_under_thresholds() {
     let held_out = score(HELD_OUT);
     print("tuned on", &tuned);
     print("held out", &held_out);
-    let (innocent, fp, breaches, fn_) = (tuned.0 + held_out.0, tuned.1 + held_out.1, tuned.2 + held_out.2, tuned.3 + held_out.3);
+    let (innocent, fp, breaches, fn_) =
+        (tuned.0 + held_out.0, tuned.1 + held_out.1, tuned.2 + held_out.2, tuned.3 + held_out.3);
     let fp_rate = fp as f64 / innocent as f64;
     let fn_rate = fn_ as f64 / breaches as f64;
     println!("all: false positives {:.1} %, false negatives {:.1} %", fp_rate * 100.0, fn_rate * 100.0);

@@ -28,10 +28,7 @@ impl Checker {
             .rule(common::rude("EC-T5", cfg.arguing_points))
             .rule(common::rash_promises("EC-T8", cfg.disparage_points))
             .rule(common::vague("EC-V1", cfg.vague_points));
-        Checker {
-            rules: word_rules(),
-            shared,
-        }
+        Checker { rules: word_rules(), shared }
     }
 
     /// The violations in an agent's message.
@@ -44,13 +41,7 @@ impl Checker {
         };
         for rule in &self.rules {
             if let Some(found) = rule.patterns.iter().find_map(|p| p.find(text)) {
-                push(violation(
-                    rule.id,
-                    found.excerpt,
-                    rule.reason,
-                    Some(rule.suggestion),
-                    cfg.points(rule.id),
-                ));
+                push(violation(rule.id, found.excerpt, rule.reason, Some(rule.suggestion), cfg.points(rule.id)));
             }
         }
         let own = wording::digits_of(&contact.customer.phone);
@@ -60,10 +51,7 @@ impl Checker {
                     "EC-T6",
                     number.excerpt,
                     "在聊天中发送买家的完整手机号(八大禁忌第6条:不能以任何方式泄露客户信息)",
-                    Some(&format!(
-                        "核对号码时只说尾号,如“您的手机尾号{}对吗”",
-                        &own[own.len().saturating_sub(4)..]
-                    )),
+                    Some(&format!("核对号码时只说尾号,如“您的手机尾号{}对吗”", &own[own.len().saturating_sub(4)..])),
                     cfg.leak_points,
                 ));
             } else if !number.about_order {
@@ -101,18 +89,6 @@ impl Checker {
     }
 }
 
-fn violation(
-    rule: &str,
-    excerpt: String,
-    reason: &str,
-    suggestion: Option<&str>,
-    points: u32,
-) -> Violation {
-    Violation {
-        rule: rule.into(),
-        excerpt,
-        reason: reason.into(),
-        suggestion: suggestion.map(String::from),
-        points,
-    }
+fn violation(rule: &str, excerpt: String, reason: &str, suggestion: Option<&str>, points: u32) -> Violation {
+    Violation { rule: rule.into(), excerpt, reason: reason.into(), suggestion: suggestion.map(String::from), points }
 }

@@ -56,19 +56,10 @@ impl Config {
             Ok(value.trim().to_string())
         };
         let fields = p.text("after_sales_required_fields")?;
-        let after_sales_required_fields: Vec<String> = fields
-            .split([',', ','])
-            .map(str::trim)
-            .filter(|f| !f.is_empty())
-            .map(String::from)
-            .collect();
-        if let Some(bad) = after_sales_required_fields
-            .iter()
-            .find(|f| f.contains(char::is_whitespace))
-        {
-            return Err(format!(
-                "parameter `after_sales_required_fields`: field name `{bad}` contains a space"
-            ));
+        let after_sales_required_fields: Vec<String> =
+            fields.split([',', ',']).map(str::trim).filter(|f| !f.is_empty()).map(String::from).collect();
+        if let Some(bad) = after_sales_required_fields.iter().find(|f| f.contains(char::is_whitespace)) {
+            return Err(format!("parameter `after_sales_required_fields`: field name `{bad}` contains a space"));
         }
         Ok(Config {
             shop_name: name("shop_name")?,

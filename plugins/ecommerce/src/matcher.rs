@@ -38,14 +38,10 @@ pub struct Pattern {
 }
 
 /// Sentence-final particles that may follow a clause-final phrase ("你能啊").
-const PARTICLES: &[char] = &[
-    '啊', '呀', '吧', '了', '哦', '呢', '嘛', '哈', '咯', '啦', '哇', '呗',
-];
+const PARTICLES: &[char] = &['啊', '呀', '吧', '了', '哦', '呢', '嘛', '哈', '咯', '啦', '哇', '呗'];
 
-const CHINESE_NUMERALS: &[char] = &[
-    '零', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '百', '千', '万', '两', '几',
-    '半',
-];
+const CHINESE_NUMERALS: &[char] =
+    &['零', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '百', '千', '万', '两', '几', '半'];
 
 impl Pattern {
     /// Any of `alternatives`; `#` in an alternative stands for a number.
@@ -75,15 +71,13 @@ impl Pattern {
 
     /// Not a match when directly preceded by one of `prefixes`.
     pub fn not_after(mut self, prefixes: &[&str]) -> Pattern {
-        self.not_after
-            .extend(prefixes.iter().map(|p| normalize_str(p)));
+        self.not_after.extend(prefixes.iter().map(|p| normalize_str(p)));
         self
     }
 
     /// Not a match when directly followed by one of `suffixes`.
     pub fn not_before(mut self, suffixes: &[&str]) -> Pattern {
-        self.not_before
-            .extend(suffixes.iter().map(|s| normalize_str(s)));
+        self.not_before.extend(suffixes.iter().map(|s| normalize_str(s)));
         self
     }
 
@@ -154,8 +148,7 @@ impl Pattern {
                 let Some(parts) = self.find_in(&chars[start..]) else {
                     break;
                 };
-                let parts: Vec<(usize, usize)> =
-                    parts.iter().map(|(a, b)| (a + start, b + start)).collect();
+                let parts: Vec<(usize, usize)> = parts.iter().map(|(a, b)| (a + start, b + start)).collect();
                 let (first, last) = (parts[0].0, parts[parts.len() - 1].1);
                 if self.not_after.iter().any(|p| chars[..first].ends_with(p)) {
                     // Try again after this occurrence's first character.
@@ -163,14 +156,8 @@ impl Pattern {
                     continue;
                 }
                 let excerpt = sopline_sdk::phrase::excerpt(text, clause[first].1, clause[last - 1].1);
-                let texts = parts
-                    .iter()
-                    .map(|(a, b)| chars[*a..*b].iter().collect())
-                    .collect();
-                return Some(Found {
-                    excerpt,
-                    parts: texts,
-                });
+                let texts = parts.iter().map(|(a, b)| chars[*a..*b].iter().collect()).collect();
+                return Some(Found { excerpt, parts: texts });
             }
         }
         None
@@ -189,18 +176,7 @@ pub struct Found {
 fn parse_alts(alternatives: &[&str]) -> Vec<Alt> {
     alternatives
         .iter()
-        .map(|a| {
-            normalize_str(a)
-                .into_iter()
-                .map(|c| {
-                    if c == '#' {
-                        Piece::Number
-                    } else {
-                        Piece::Lit(c)
-                    }
-                })
-                .collect()
-        })
+        .map(|a| normalize_str(a).into_iter().map(|c| if c == '#' { Piece::Number } else { Piece::Lit(c) }).collect())
         .collect()
 }
 
@@ -215,10 +191,7 @@ fn match_alt(alt: &Alt, clause: &[char], at: usize) -> Option<usize> {
                 i += 1;
             }
             Piece::Number => {
-                let n = clause[i.min(clause.len())..]
-                    .iter()
-                    .take_while(|c| is_number_char(**c))
-                    .count();
+                let n = clause[i.min(clause.len())..].iter().take_while(|c| is_number_char(**c)).count();
                 if n == 0 {
                     return None;
                 }
@@ -273,10 +246,7 @@ fn normalize_str(text: &str) -> Vec<char> {
 }
 
 fn is_boundary(c: char) -> bool {
-    matches!(
-        c,
-        ',' | '.' | '!' | '?' | ';' | ':' | '~' | '\n' | '。' | '、' | '…' | '～' | '—' | '|' | '/'
-    )
+    matches!(c, ',' | '.' | '!' | '?' | ';' | ':' | '~' | '\n' | '。' | '、' | '…' | '～' | '—' | '|' | '/')
 }
 
 /// The text's clauses: normalized characters with each one's byte offset.
@@ -320,17 +290,12 @@ mod tests {
 
     #[test]
     fn parts_with_gaps_and_numbers() {
-        let p = Pattern::any(&["大概", "估计"])
-            .gap(2)
-            .then(&["#天", "明天"]);
+        let p = Pattern::any(&["大概", "估计"]).gap(2).then(&["#天", "明天"]);
         let found = p.find("好的,大概3天到").unwrap();
         assert_eq!(found.excerpt, "大概3天");
         assert_eq!(found.parts, vec!["大概".to_string(), "3天".to_string()]);
         assert_eq!(p.find("估计要两三天吧").unwrap().parts[1], "两三天");
-        assert!(
-            p.find("大概,3天").is_none(),
-            "a clause boundary stops a pattern"
-        );
+        assert!(p.find("大概,3天").is_none(), "a clause boundary stops a pattern");
     }
 
     #[test]
@@ -341,18 +306,12 @@ mod tests {
         let q = Pattern::any(&["该"]).not_after(&["应"]);
         assert!(q.find("您应该先付款").is_none());
         assert_eq!(q.find("您应该,这是你该").unwrap().excerpt, "该");
-        assert_eq!(
-            Pattern::any(&["你活该"]).find("你 活 该!").unwrap().excerpt,
-            "你 活 该"
-        );
+        assert_eq!(Pattern::any(&["你活该"]).find("你 活 该!").unwrap().excerpt, "你 活 该");
     }
 
     #[test]
     fn decimal_points_do_not_split() {
         assert_eq!(clauses("59.90元,好").len(), 2);
-        assert_eq!(
-            Pattern::any(&["#元"]).find("退款59.90元").unwrap().excerpt,
-            "59.90元"
-        );
+        assert_eq!(Pattern::any(&["#元"]).find("退款59.90元").unwrap().excerpt, "59.90元");
     }
 }

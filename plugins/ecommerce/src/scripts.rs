@@ -43,18 +43,8 @@ fn template(scene: &str) -> Option<String> {
 pub fn render(cfg: &Config, scene: &str, contact: &Contact) -> Option<String> {
     let template = template(scene)?;
     let pending = "(待核实)";
-    let field = |name: &str| {
-        contact
-            .field(name)
-            .filter(|v| !v.is_empty())
-            .unwrap_or(pending)
-            .to_string()
-    };
-    let order = contact
-        .field("order_id")
-        .filter(|v| !v.is_empty())
-        .unwrap_or("")
-        .to_string();
+    let field = |name: &str| contact.field(name).filter(|v| !v.is_empty()).unwrap_or(pending).to_string();
+    let order = contact.field("order_id").filter(|v| !v.is_empty()).unwrap_or("").to_string();
     let special = human_span(&cfg.special_team_within);
     Some(common::render(
         &template,
@@ -73,11 +63,7 @@ pub fn render(cfg: &Config, scene: &str, contact: &Contact) -> Option<String> {
 
 /// "24小时", "30分钟", "2天" for a script.
 pub fn human_span(span: &Span) -> String {
-    let (h, m, s) = (
-        span.seconds / 3600,
-        span.seconds / 60 % 60,
-        span.seconds % 60,
-    );
+    let (h, m, s) = (span.seconds / 3600, span.seconds / 60 % 60, span.seconds % 60);
     let mut out = String::new();
     if span.days > 0 {
         out.push_str(&format!("{}天", span.days));

@@ -7,20 +7,8 @@
 use crate::matcher::{Pattern, clauses};
 
 /// Hedges that make a time vague.
-const HEDGES: &[&str] = &[
-    "大概",
-    "大约",
-    "差不多",
-    "估计",
-    "可能",
-    "应该",
-    "也许",
-    "好像",
-    "大致",
-    "估摸",
-    "说不定",
-    "兴许",
-];
+const HEDGES: &[&str] =
+    &["大概", "大约", "差不多", "估计", "可能", "应该", "也许", "好像", "大致", "估摸", "说不定", "兴许"];
 
 /// Times an agent commits to.
 const TIMES: &[&str] = &[
@@ -61,25 +49,12 @@ pub fn phone_numbers(text: &str) -> Vec<PhoneNumber> {
     for clause in clauses(text) {
         let words: String = clause.iter().map(|(c, _)| *c).collect();
         // An order, a parcel or the courier's own number (快递员电话) is not the agent's private data.
-        let about_order = [
-            "单号",
-            "订单",
-            "运单",
-            "快递",
-            "物流",
-            "编号",
-            "配送员",
-            "骑手",
-            "师傅",
-        ]
-        .iter()
-        .any(|w| words.contains(w));
+        let about_order = ["单号", "订单", "运单", "快递", "物流", "编号", "配送员", "骑手", "师傅"]
+            .iter()
+            .any(|w| words.contains(w));
         let mut i = 0;
         while i < clause.len() {
-            let run = clause[i..]
-                .iter()
-                .take_while(|(c, _)| c.is_ascii_digit())
-                .count();
+            let run = clause[i..].iter().take_while(|(c, _)| c.is_ascii_digit()).count();
             if run == 0 {
                 i += 1;
                 continue;
@@ -88,11 +63,7 @@ pub fn phone_numbers(text: &str) -> Vec<PhoneNumber> {
             let bytes = digits.as_bytes();
             if run == 11 && bytes[0] == b'1' && (b'3'..=b'9').contains(&bytes[1]) {
                 let (first, last) = (clause[i].1, clause[i + run - 1].1);
-                found.push(PhoneNumber {
-                    digits,
-                    excerpt: text[first..=last].to_string(),
-                    about_order,
-                });
+                found.push(PhoneNumber { digits, excerpt: text[first..=last].to_string(), about_order });
             }
             i += run;
         }
@@ -107,10 +78,7 @@ pub fn digits_of(phone: &str) -> String {
 
 /// A vague time: the excerpt and the precise wording to use instead.
 pub fn vague_time(text: &str) -> Option<(String, String)> {
-    let hedged = Pattern::any(HEDGES)
-        .gap(3)
-        .then(TIMES)
-        .not_before(&["前", "以前", "之前"]);
+    let hedged = Pattern::any(HEDGES).gap(3).then(TIMES).not_before(&["前", "以前", "之前"]);
     let approx = Pattern::any(TIMES).then(&["左右", "上下"]);
     let found = hedged
         .find(text)
@@ -132,28 +100,19 @@ fn precise(time: &str, text: &str) -> String {
     } else {
         "送达"
     };
-    let dated = ["今天", "明天", "后天", "大后天", "这周", "下周", "月底"].contains(&time)
-        || time.ends_with('号');
+    let dated = ["今天", "明天", "后天", "大后天", "这周", "下周", "月底"].contains(&time) || time.ends_with('号');
     if dated {
         return format!("预计{time}{what}");
     }
     let span = match time.strip_suffix('天').or_else(|| time.strip_suffix('日')) {
         Some(n) if n.chars().all(|c| c.is_ascii_digit()) || matches!(n, "几" | "过两") => {
-            let n = if matches!(n, "几" | "过两") {
-                "3"
-            } else {
-                n
-            };
+            let n = if matches!(n, "几" | "过两") { "3" } else { n };
             format!("{n}个工作日")
         }
         Some(n) => format!("{n}个工作日"),
         None => time.to_string(),
     };
-    if what == "送达" {
-        format!("预计{span}{what}")
-    } else {
-        format!("预计{span}内{what}")
-    }
+    if what == "送达" { format!("预计{span}{what}") } else { format!("预计{span}内{what}") }
 }
 
 /// An amount given approximately ("大概50块", "50元左右", "几十块").
@@ -161,15 +120,10 @@ pub fn inexact_amount(text: &str) -> Option<String> {
     let money = ["#元", "#块", "#毛", "#角"];
     let patterns = [
         Pattern::any(HEDGES).gap(4).then(&money),
-        Pattern::any(&money)
-            .gap(1)
-            .then(&["左右", "上下", "出头", "多一点"]),
+        Pattern::any(&money).gap(1).then(&["左右", "上下", "出头", "多一点"]),
         Pattern::any(&["几十", "几百", "几千", "十几", "#多"]).then(&["元", "块"]),
     ];
-    patterns
-        .iter()
-        .find_map(|p| p.find(text))
-        .map(|f| f.excerpt)
+    patterns.iter().find_map(|p| p.find(text)).map(|f| f.excerpt)
 }
 
 #[cfg(test)]
@@ -178,15 +132,9 @@ mod tests {
 
     #[test]
     fn vague_times_get_the_precise_alternative() {
-        assert_eq!(
-            vague_time("大概3天到"),
-            Some(("大概3天".into(), "预计3个工作日送达".into()))
-        );
+        assert_eq!(vague_time("大概3天到"), Some(("大概3天".into(), "预计3个工作日送达".into())));
         assert_eq!(vague_time("估计明天能发货").unwrap().1, "预计明天发货");
-        assert_eq!(
-            vague_time("差不多一周左右退款到账").unwrap().1,
-            "预计一周内到账"
-        );
+        assert_eq!(vague_time("差不多一周左右退款到账").unwrap().1, "预计一周内到账");
         assert_eq!(vague_time("3天左右到").unwrap().1, "预计3个工作日送达");
         assert!(vague_time("预计3个工作日送达").is_none());
         assert!(vague_time("您应该在订单页面点确认收货").is_none());
@@ -205,10 +153,7 @@ mod tests {
 
     #[test]
     fn inexact_amounts() {
-        assert_eq!(
-            inexact_amount("大概退您50块左右").as_deref(),
-            Some("大概退您50块")
-        );
+        assert_eq!(inexact_amount("大概退您50块左右").as_deref(), Some("大概退您50块"));
         assert_eq!(inexact_amount("退您几十块").as_deref(), Some("几十块"));
         assert!(inexact_amount("退款金额为59.90元").is_none());
         assert!(inexact_amount("满200元减30元").is_none());

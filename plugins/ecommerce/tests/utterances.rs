@@ -169,9 +169,7 @@ fn false_positive_and_false_negative_rates() {
                 violating += 1;
                 if !found.iter().any(|r| r == rule) {
                     fn_ += 1;
-                    report.push(format!(
-                        "FALSE NEGATIVE (want {rule}, got {found:?}): {text}"
-                    ));
+                    report.push(format!("FALSE NEGATIVE (want {rule}, got {found:?}): {text}"));
                 }
             }
         }
@@ -190,24 +188,14 @@ fn false_positive_and_false_negative_rates() {
         println!("  {line}");
     }
     assert!(CASES.len() >= 50);
-    assert!(
-        fp_rate <= 0.05,
-        "false-positive rate {:.1} % above 5 %",
-        fp_rate * 100.0
-    );
-    assert!(
-        fn_rate <= 0.10,
-        "false-negative rate {:.1} % above 10 %",
-        fn_rate * 100.0
-    );
+    assert!(fp_rate <= 0.05, "false-positive rate {:.1} % above 5 %", fp_rate * 100.0);
+    assert!(fn_rate <= 0.10, "false-negative rate {:.1} % above 10 %", fn_rate * 100.0);
 }
 
 #[test]
 fn customers_are_never_checked() {
     let h = Harness::<Ecommerce>::new();
     let c = contact().build();
-    let found = h
-        .plugin
-        .check_utterance(&c, Speaker::Customer, "你活该,呵呵了");
+    let found = h.plugin.check_utterance(&c, Speaker::Customer, "你活该,呵呵了");
     assert!(found.is_empty());
 }

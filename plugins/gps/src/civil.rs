@@ -42,8 +42,11 @@ pub fn days_in_month(year: i32, month: u32) -> u32 {
 impl Date {
     /// A valid date, or `None`.
     pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
-        ((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month))
-            .then_some(Date { year, month, day })
+        ((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month)).then_some(Date {
+            year,
+            month,
+            day,
+        })
     }
 
     /// Parses `YYYY-MM-DD`.
@@ -63,11 +66,7 @@ impl Date {
         let index = self.year as i64 * 12 + (self.month as i64 - 1) + months as i64;
         let year = index.div_euclid(12) as i32;
         let month = index.rem_euclid(12) as u32 + 1;
-        Date {
-            year,
-            month,
-            day: self.day.min(days_in_month(year, month)),
-        }
+        Date { year, month, day: self.day.min(days_in_month(year, month)) }
     }
 
     /// Days since 1970-01-01 (negative before), after H. Hinnant's `days_from_civil`.
@@ -125,9 +124,7 @@ impl Offset {
     /// An offset east of UTC in minutes (+08:00 is 480). Real offsets lie
     /// between −12:00 and +14:00.
     pub fn minutes(minutes: i64) -> Option<Offset> {
-        (-720..=840).contains(&minutes).then_some(Offset {
-            minutes: minutes as i32,
-        })
+        (-720..=840).contains(&minutes).then_some(Offset { minutes: minutes as i32 })
     }
 
     fn millis(self) -> i64 {
@@ -138,10 +135,7 @@ impl Offset {
     pub fn local(self, at: Timestamp) -> (Date, TimeOfDay) {
         let local = at + self.millis();
         let date = Date::from_days_since_epoch(local.div_euclid(MILLIS_PER_DAY));
-        (
-            date,
-            TimeOfDay((local.rem_euclid(MILLIS_PER_DAY) / 1000) as u32),
-        )
+        (date, TimeOfDay((local.rem_euclid(MILLIS_PER_DAY) / 1000) as u32))
     }
 
     /// The instant of a local date and time of day.

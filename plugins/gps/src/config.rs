@@ -55,22 +55,19 @@ impl Config {
             format!("parameter `utc_offset_minutes` must be between -720 and 840 (480 = +08:00), not {offset_minutes}")
         })?;
         let visit_time_text = p.text("visit_time")?;
-        let visit_time = TimeOfDay::parse(&visit_time_text)
-            .ok_or_else(|| format!("parameter `visit_time` must be a time of day like \"10:00\", not {visit_time_text:?}"))?;
+        let visit_time = TimeOfDay::parse(&visit_time_text).ok_or_else(|| {
+            format!("parameter `visit_time` must be a time of day like \"10:00\", not {visit_time_text:?}")
+        })?;
         let months = |key: &str| -> Result<u32, String> {
             let n = p.count(key)?;
             if n == 0 || n > 120 {
-                return Err(format!(
-                    "parameter `{key}` must be between 1 and 120 months, not {n}"
-                ));
+                return Err(format!("parameter `{key}` must be between 1 and 120 months, not {n}"));
             }
             Ok(n)
         };
         let december_call_day = p.count("december_call_day")?;
         if !(1..=31).contains(&december_call_day) {
-            return Err(format!(
-                "parameter `december_call_day` must be between 1 and 31, not {december_call_day}"
-            ));
+            return Err(format!("parameter `december_call_day` must be between 1 and 31, not {december_call_day}"));
         }
         let visit_max_attempts = p.count("visit_max_attempts")?;
         if visit_max_attempts == 0 {

@@ -17,21 +17,13 @@ use sopline_sdk::prelude::*;
 /// 时间、地点、现象、处理预案.
 pub const REPORT_FIELDS: [&str; 4] = ["fault_time", "fault_place", "fault_symptoms", "fault_plan"];
 /// 影响、处理情况、原因分析、纠正预防措施.
-pub const ANALYSIS_FIELDS: [&str; 4] = [
-    "fault_impact",
-    "fault_handling",
-    "fault_cause",
-    "fault_prevention",
-];
+pub const ANALYSIS_FIELDS: [&str; 4] = ["fault_impact", "fault_handling", "fault_cause", "fault_prevention"];
 
 const REPORT_DEADLINE: &str = "major-fault-report";
 const ANALYSIS_DEADLINE: &str = "fault-analysis-report";
 
 fn value<'a>(contact: &'a Contact, field: &str) -> &'a str {
-    contact
-        .field(field)
-        .filter(|v| !v.trim().is_empty())
-        .unwrap_or("待补充")
+    contact.field(field).filter(|v| !v.trim().is_empty()).unwrap_or("待补充")
 }
 
 fn report(contact: &Contact) -> String {
@@ -53,25 +45,14 @@ fn tell_sales_and_manager(config: &Config, text: &str, out: &mut Vec<Action>) {
 /// The major-fault procedure.
 pub fn on_event(config: &Config, contact: &Contact, ev: &Event, out: &mut Vec<Action>) {
     if let Event::Opened = ev {
-        out.push(act::require(
-            event::MAJOR_FAULT_REPORTED,
-            &REPORT_FIELDS,
-            rule::MAJOR_FAULT,
-        ));
-        out.push(act::require(
-            event::FAULT_REPORT_SENT,
-            &ANALYSIS_FIELDS,
-            rule::FAULT_ANALYSIS,
-        ));
+        out.push(act::require(event::MAJOR_FAULT_REPORTED, &REPORT_FIELDS, rule::MAJOR_FAULT));
+        out.push(act::require(event::FAULT_REPORT_SENT, &ANALYSIS_FIELDS, rule::FAULT_ANALYSIS));
     }
     let stage = contact.memory(memory::MAJOR_FAULT);
     let reported_now = matches!(ev, Event::Custom(c) if c.kind == event::MAJOR_FAULT_REPORTED);
     if stage.is_none() && contact.severity == Severity::Major && !reported_now {
         tell_sales_and_manager(config, &report(contact), out);
-        out.push(act::deadline(
-            REPORT_DEADLINE,
-            config.major_fault_report_within,
-        ));
+        out.push(act::deadline(REPORT_DEADLINE, config.major_fault_report_within));
         out.push(act::remember(memory::MAJOR_FAULT, "open"));
         if let Some(text) = crate::scripts::render(config, "major_fault", contact) {
             out.push(act::script("major_fault", &text));
@@ -86,9 +67,7 @@ pub fn on_event(config: &Config, contact: &Contact, ev: &Event, out: &mut Vec<Ac
                 out.push(act::remember(memory::MAJOR_FAULT, "reported"));
             }
         }
-        Event::Custom(custom) if custom.kind == event::FAULT_CLEARED => {
-            clear(config, contact, stage, out)
-        }
+        Event::Custom(custom) if custom.kind == event::FAULT_CLEARED => clear(config, contact, stage, out),
         Event::Resolved(_) => clear(config, contact, stage, out),
         Event::Custom(custom) if custom.kind == event::FAULT_REPORT_SENT => {
             out.push(act::meet(ANALYSIS_DEADLINE));
@@ -112,11 +91,7 @@ pub fn on_event(config: &Config, contact: &Contact, ev: &Event, out: &mut Vec<Ac
                 rule::MAJOR_FAULT,
                 "重大故障未及时上报发生时间、地点、现象和处理预案",
             ));
-            out.push(act::escalate(
-                "manager",
-                &config.manager,
-                "重大故障报告超时",
-            ));
+            out.push(act::escalate("manager", &config.manager, "重大故障报告超时"));
         }
         Event::DeadlinePassed(passed) if passed.name == ANALYSIS_DEADLINE => {
             out.push(act::penalize(
@@ -125,11 +100,7 @@ pub fn on_event(config: &Config, contact: &Contact, ev: &Event, out: &mut Vec<Ac
                 rule::FAULT_ANALYSIS,
                 "故障结束后未及时向客户反馈故障分析报告",
             ));
-            out.push(act::escalate(
-                "manager",
-                &config.manager,
-                "故障分析报告超时",
-            ));
+            out.push(act::escalate("manager", &config.manager, "故障分析报告超时"));
         }
         _ => {}
     }
@@ -140,10 +111,7 @@ fn clear(config: &Config, contact: &Contact, stage: Option<&str>, out: &mut Vec<
     if !matches!(stage, Some("open" | "reported")) {
         return;
     }
-    out.push(act::business_deadline(
-        ANALYSIS_DEADLINE,
-        config.fault_analysis_within,
-    ));
+    out.push(act::business_deadline(ANALYSIS_DEADLINE, config.fault_analysis_within));
     out.push(act::remember(memory::MAJOR_FAULT, "cleared"));
     if let Some(text) = crate::scripts::render(config, "fault_report", contact) {
         out.push(act::script("fault_report", &text));

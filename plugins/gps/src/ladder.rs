@@ -32,10 +32,12 @@ pub fn consent(contact: &Contact) -> Consent {
         return Consent::Unknown;
     };
     match value.trim().to_lowercase().as_str() {
-        "yes" | "y" | "true" | "1" | "agreed" | "consented" | "同意" | "已同意" | "是" | "授权"
-        | "已授权" => Consent::Given,
-        "no" | "n" | "false" | "0" | "refused" | "declined" | "不同意" | "否" | "拒绝"
-        | "未授权" => Consent::Refused,
+        "yes" | "y" | "true" | "1" | "agreed" | "consented" | "同意" | "已同意" | "是" | "授权" | "已授权" => {
+            Consent::Given
+        }
+        "no" | "n" | "false" | "0" | "refused" | "declined" | "不同意" | "否" | "拒绝" | "未授权" => {
+            Consent::Refused
+        }
         _ => Consent::Unknown,
     }
 }
@@ -63,38 +65,23 @@ pub fn level(contact: &Contact) -> Level {
 /// Climbing the ladder, and the consent and order-of-steps checks.
 pub fn on_event(config: &Config, contact: &Contact, ev: &Event, out: &mut Vec<Action>) {
     match ev {
-        Event::Opened => out.push(act::require(
-            event::REMOTE_SESSION,
-            &["remote_consent"],
-            rule::REMOTE_CONSENT,
-        )),
+        Event::Opened => out.push(act::require(event::REMOTE_SESSION, &["remote_consent"], rule::REMOTE_CONSENT)),
         Event::EscalationRequested(request) => match level(contact) {
             Level::Hotline if consent(contact) != Consent::Refused => {
-                out.push(act::escalate(
-                    "remote",
-                    &config.remote_team,
-                    &request.reason,
-                ));
+                out.push(act::escalate("remote", &config.remote_team, &request.reason));
                 out.push(act::remember(memory::LADDER, "remote"));
                 if let Some(text) = crate::scripts::render(config, "remote_consent", contact) {
                     out.push(act::script("remote_consent", &text));
                 }
             }
             Level::Hotline | Level::Remote => {
-                out.push(act::escalate(
-                    "on-site",
-                    &config.field_team,
-                    &request.reason,
-                ));
+                out.push(act::escalate("on-site", &config.field_team, &request.reason));
                 out.push(act::remember(memory::LADDER, "onsite"));
                 if contact.memory(memory::APPROVED_BY).is_none() {
                     let document = crate::scripts::order_document(&contact.category);
                     out.push(act::notify(
                         &config.manager,
-                        &format!(
-                            "客户{}需要现场服务,{document}待审批。",
-                            contact.customer.name
-                        ),
+                        &format!("客户{}需要现场服务,{document}待审批。", contact.customer.name),
                     ));
                 }
             }
@@ -106,10 +93,7 @@ pub fn on_event(config: &Config, contact: &Contact, ev: &Event, out: &mut Vec<Ac
                     &custom_agent(contact, custom),
                     Violation {
                         rule: rule::REMOTE_CONSENT.into(),
-                        excerpt: format!(
-                            "remote_consent={}",
-                            contact.field("remote_consent").unwrap_or("")
-                        ),
+                        excerpt: format!("remote_consent={}", contact.field("remote_consent").unwrap_or("")),
                         reason: "远程接入须在客户授权的前提下进行".into(),
                         suggestion: Some("先征得客户同意远程接入,再开始远程服务".into()),
                         points: config.points.remote_consent,
@@ -130,9 +114,7 @@ pub fn on_event(config: &Config, contact: &Contact, ev: &Event, out: &mut Vec<Ac
                         rule: rule::LADDER.into(),
                         excerpt: event::DISPATCHED.into(),
                         reason: "热线应答服务及远程服务无法解决时才安排现场服务".into(),
-                        suggestion: Some(
-                            "先尝试远程服务(征得客户授权),或记录客户拒绝远程后再派现场".into(),
-                        ),
+                        suggestion: Some("先尝试远程服务(征得客户授权),或记录客户拒绝远程后再派现场".into()),
                         points: config.points.ladder,
                     },
                 ));

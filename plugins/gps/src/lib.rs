@@ -72,13 +72,7 @@ pub(crate) fn custom_agent(contact: &Contact, event: &CustomEvent) -> String {
     event
         .agent
         .clone()
-        .or_else(|| {
-            event
-                .fields
-                .iter()
-                .find(|(k, _)| k == "agent")
-                .map(|(_, v)| v.clone())
-        })
+        .or_else(|| event.fields.iter().find(|(k, _)| k == "agent").map(|(_, v)| v.clone()))
         .unwrap_or_else(|| contact.owner().to_string())
 }
 
@@ -102,9 +96,7 @@ impl Plugin for Gps {
             }
             Event::Classified(_) => self.intake(contact, &mut out),
             // Still talking to the customer: close the conversation properly.
-            Event::Resolved(_) if contact.ended_at.is_none() => {
-                self.show("closing", contact, &mut out)
-            }
+            Event::Resolved(_) if contact.ended_at.is_none() => self.show("closing", contact, &mut out),
             _ => {}
         }
         orders::on_event(&self.config, contact, event, &mut out);

@@ -90,16 +90,8 @@ pub mod event {
 }
 
 /// Categories a GPS contact can have.
-pub const CATEGORIES: [&str; 8] = [
-    "installation",
-    "repair",
-    "after_sales",
-    "terminal_swap",
-    "sim_swap",
-    "consultation",
-    "complaint",
-    "feedback",
-];
+pub const CATEGORIES: [&str; 8] =
+    ["installation", "repair", "after_sales", "terminal_swap", "sim_swap", "consultation", "complaint", "feedback"];
 
 /// Scenes `script` answers.
 pub const SCENES: [&str; 10] = [
@@ -137,10 +129,7 @@ pub fn manifest() -> Manifest {
 }
 
 fn rules() -> Vec<RuleInfo> {
-    let info = |id: &str, description: &str| RuleInfo {
-        id: id.into(),
-        description: description.into(),
-    };
+    let info = |id: &str, description: &str| RuleInfo { id: id.into(), description: description.into() };
     vec![
         info(
             rule::INSTALL_ORDER,
@@ -154,10 +143,7 @@ fn rules() -> Vec<RuleInfo> {
             rule::SWAP_RECORD,
             "返修/换机: plate_number, fault, old_terminal_no and new_terminal_no before terminal_swapped.",
         ),
-        info(
-            rule::SIM_RECORD,
-            "更换SIM卡: old_sim_no and new_sim_no before sim_swapped.",
-        ),
+        info(rule::SIM_RECORD, "更换SIM卡: old_sim_no and new_sim_no before sim_swapped."),
         info(
             rule::APPROVAL,
             "经GPS事业部经理审批: a dispatch before the manager's approval is a breach (violation, penalty, manager notified).",
@@ -194,27 +180,15 @@ fn rules() -> Vec<RuleInfo> {
             rule::ONSITE_PROMISE,
             "不得随意承诺: no on-site time promised to the customer before the order is approved.",
         ),
-        info(
-            rule::PRIVACY,
-            "No other customer's vehicle location, track or plate number disclosed.",
-        ),
+        info(rule::PRIVACY, "No other customer's vehicle location, track or plate number disclosed."),
         info(
             rule::WARRANTY_PROMISE,
             "保修期外维修只收零部件费用: no free out-of-warranty repair promised, no waiving of parts fees.",
         ),
-        info(
-            rule::BUCK_PASSING,
-            "首问负责制: the first responder owns the contact; no 推诿、扯皮 (common phrases).",
-        ),
-        info(
-            rule::RUDE,
-            "不许怠慢任何一个客户: no rude or hostile words (common phrases).",
-        ),
+        info(rule::BUCK_PASSING, "首问负责制: the first responder owns the contact; no 推诿、扯皮 (common phrases)."),
+        info(rule::RUDE, "不许怠慢任何一个客户: no rude or hostile words (common phrases)."),
         info(rule::ARGUING, "不得与客户争辩 (common phrases)."),
-        info(
-            rule::RASH_PROMISE,
-            "不得对用户做出夸大其辞的承诺 (common phrases).",
-        ),
+        info(rule::RASH_PROMISE, "不得对用户做出夸大其辞的承诺 (common phrases)."),
         info(
             rule::VAGUE,
             "不能信口雌黄、含糊答复: precise times and results instead of vague phrasing (common phrases).",
@@ -224,11 +198,7 @@ fn rules() -> Vec<RuleInfo> {
 
 fn params() -> Vec<ParamSpec> {
     vec![
-        text(
-            "company_name",
-            "本公司",
-            "The company name said in the greeting and visit scripts.",
-        ),
+        text("company_name", "本公司", "The company name said in the greeting and visit scripts."),
         integer(
             "utc_offset_minutes",
             480,
@@ -239,26 +209,10 @@ fn params() -> Vec<ParamSpec> {
             "gps-manager",
             "Who approves dispatch and repair orders and receives fault reports (GPS事业部经理/分管经理).",
         ),
-        text(
-            "sales",
-            "sales",
-            "The sales side (业务签单人员/业务部) told of major faults and fault analysis reports.",
-        ),
-        text(
-            "remote_team",
-            "remote-support",
-            "Who runs remote sessions (the ladder's second level).",
-        ),
-        text(
-            "field_team",
-            "field-technicians",
-            "Who goes on site (the ladder's third level).",
-        ),
-        duration(
-            "dispatch_within",
-            "1d",
-            "Business time from the manager's approval to a technician's dispatch.",
-        ),
+        text("sales", "sales", "The sales side (业务签单人员/业务部) told of major faults and fault analysis reports."),
+        text("remote_team", "remote-support", "Who runs remote sessions (the ladder's second level)."),
+        text("field_team", "field-technicians", "Who goes on site (the ladder's third level)."),
+        duration("dispatch_within", "1d", "Business time from the manager's approval to a technician's dispatch."),
         flag(
             "remote_before_onsite",
             true,
@@ -269,31 +223,15 @@ fn params() -> Vec<ParamSpec> {
             12,
             "How many months after delivery return visits are monthly (一年内每月回访).",
         ),
-        integer(
-            "later_visit_interval_months",
-            3,
-            "Months between return visits after that (一年以上每季回访).",
-        ),
-        text(
-            "visit_time",
-            "10:00",
-            "Local time of day (HH:MM) at which return visits and the December call fall due.",
-        ),
-        duration(
-            "visit_window",
-            "3d",
-            "How long after a return visit falls due it must be attempted.",
-        ),
+        integer("later_visit_interval_months", 3, "Months between return visits after that (一年以上每季回访)."),
+        text("visit_time", "10:00", "Local time of day (HH:MM) at which return visits and the December call fall due."),
+        duration("visit_window", "3d", "How long after a return visit falls due it must be attempted."),
         integer(
             "visit_max_attempts",
             3,
             "Unanswered attempts after which a return visit is given up and the next one scheduled.",
         ),
-        integer(
-            "december_call_day",
-            1,
-            "Day of December (1–31) on which the yearly gift and needs call falls due.",
-        ),
+        integer("december_call_day", 1, "Day of December (1–31) on which the yearly gift and needs call falls due."),
         duration(
             "major_fault_report_within",
             "30m",
@@ -304,85 +242,37 @@ fn params() -> Vec<ParamSpec> {
             "3d",
             "Business time from the end of a major fault to the fault analysis report to the customer.",
         ),
-        integer(
-            "approval_points",
-            5,
-            "Penalty points for dispatching before approval (GPS-APPROVAL).",
-        ),
-        integer(
-            "dispatch_points",
-            3,
-            "Penalty points for a late dispatch (GPS-DISPATCH).",
-        ),
+        integer("approval_points", 5, "Penalty points for dispatching before approval (GPS-APPROVAL)."),
+        integer("dispatch_points", 3, "Penalty points for a late dispatch (GPS-DISPATCH)."),
         integer(
             "remote_consent_points",
             5,
             "Penalty points for a remote session without consent (GPS-REMOTE-CONSENT).",
         ),
-        integer(
-            "ladder_points",
-            2,
-            "Penalty points for skipping remote service (GPS-LADDER).",
-        ),
+        integer("ladder_points", 2, "Penalty points for skipping remote service (GPS-LADDER)."),
         integer(
             "return_visit_points",
             2,
             "Penalty points for a return visit not attempted in time (GPS-RETURN-VISIT).",
         ),
-        integer(
-            "december_call_points",
-            2,
-            "Penalty points for a missed December call (GPS-DECEMBER-CALL).",
-        ),
-        integer(
-            "major_fault_points",
-            5,
-            "Penalty points for a late major-fault report (GPS-MAJOR-FAULT).",
-        ),
-        integer(
-            "fault_analysis_points",
-            3,
-            "Penalty points for a late fault analysis report (GPS-FAULT-ANALYSIS).",
-        ),
+        integer("december_call_points", 2, "Penalty points for a missed December call (GPS-DECEMBER-CALL)."),
+        integer("major_fault_points", 5, "Penalty points for a late major-fault report (GPS-MAJOR-FAULT)."),
+        integer("fault_analysis_points", 3, "Penalty points for a late fault analysis report (GPS-FAULT-ANALYSIS)."),
         integer(
             "onsite_promise_points",
             3,
             "Penalty points for promising an on-site time before approval (GPS-ONSITE-PROMISE).",
         ),
-        integer(
-            "privacy_points",
-            5,
-            "Penalty points for disclosing another customer's vehicle data (GPS-PRIVACY).",
-        ),
+        integer("privacy_points", 5, "Penalty points for disclosing another customer's vehicle data (GPS-PRIVACY)."),
         integer(
             "warranty_promise_points",
             3,
             "Penalty points for promising free out-of-warranty repair (GPS-WARRANTY-PROMISE).",
         ),
-        integer(
-            "buck_passing_points",
-            5,
-            "Penalty points for buck-passing (GPS-BUCK-PASSING).",
-        ),
-        integer(
-            "rude_points",
-            5,
-            "Penalty points for rude words (GPS-RUDE).",
-        ),
-        integer(
-            "arguing_points",
-            3,
-            "Penalty points for arguing with the customer (GPS-ARGUING).",
-        ),
-        integer(
-            "rash_promise_points",
-            3,
-            "Penalty points for promising at will (GPS-RASH-PROMISE).",
-        ),
-        integer(
-            "vague_points",
-            1,
-            "Penalty points for vague phrasing (GPS-VAGUE).",
-        ),
+        integer("buck_passing_points", 5, "Penalty points for buck-passing (GPS-BUCK-PASSING)."),
+        integer("rude_points", 5, "Penalty points for rude words (GPS-RUDE)."),
+        integer("arguing_points", 3, "Penalty points for arguing with the customer (GPS-ARGUING)."),
+        integer("rash_promise_points", 3, "Penalty points for promising at will (GPS-RASH-PROMISE)."),
+        integer("vague_points", 1, "Penalty points for vague phrasing (GPS-VAGUE)."),
     ]
 }

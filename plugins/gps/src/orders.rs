@@ -20,20 +20,9 @@ use sopline_sdk::prelude::*;
 /// 《安装任务派工单》: from the install request, the vehicle list and the driver/vehicle data.
 pub const INSTALL_FIELDS: [&str; 3] = ["plate_number", "vehicle_list", "driver_info"];
 /// 《维修服务单》: address, contact, model, purchase date, fault (the customer's name comes with the contact).
-pub const REPAIR_FIELDS: [&str; 5] = [
-    "address",
-    "contact_phone",
-    "model",
-    "purchase_date",
-    "fault",
-];
+pub const REPAIR_FIELDS: [&str; 5] = ["address", "contact_phone", "model", "purchase_date", "fault"];
 /// 返修: "将车牌号,故障现象写在纸胶带上…并将原终端号与更新的终端号填写在《维修服务单》上".
-pub const SWAP_FIELDS: [&str; 4] = [
-    "plate_number",
-    "fault",
-    "old_terminal_no",
-    "new_terminal_no",
-];
+pub const SWAP_FIELDS: [&str; 4] = ["plate_number", "fault", "old_terminal_no", "new_terminal_no"];
 /// 更换SIM卡: "要将新旧SIM卡号登记在《维修服务单》上".
 pub const SIM_FIELDS: [&str; 2] = ["old_sim_no", "new_sim_no"];
 
@@ -85,16 +74,11 @@ fn order_requirements(contact: &Contact) -> Vec<Action> {
         return Vec::new();
     };
     let fields = order.fields(contact);
-    ["approved", event::DISPATCHED]
-        .iter()
-        .map(|before| act::require(before, &fields, order.rule()))
-        .collect()
+    ["approved", event::DISPATCHED].iter().map(|before| act::require(before, &fields, order.rule())).collect()
 }
 
 fn is_complete(contact: &Contact, fields: &[&str]) -> bool {
-    fields
-        .iter()
-        .all(|f| contact.field(f).is_some_and(|v| !v.trim().is_empty()))
+    fields.iter().all(|f| contact.field(f).is_some_and(|v| !v.trim().is_empty()))
 }
 
 /// Orders, approval and dispatch.
@@ -102,16 +86,8 @@ pub fn on_event(config: &Config, contact: &Contact, ev: &Event, out: &mut Vec<Ac
     match ev {
         Event::Opened => {
             out.extend(order_requirements(contact));
-            out.push(act::require(
-                event::TERMINAL_SWAPPED,
-                &SWAP_FIELDS,
-                rule::SWAP_RECORD,
-            ));
-            out.push(act::require(
-                event::SIM_SWAPPED,
-                &SIM_FIELDS,
-                rule::SIM_RECORD,
-            ));
+            out.push(act::require(event::TERMINAL_SWAPPED, &SWAP_FIELDS, rule::SWAP_RECORD));
+            out.push(act::require(event::SIM_SWAPPED, &SIM_FIELDS, rule::SIM_RECORD));
             submit_if_complete(config, contact, out);
         }
         Event::Classified(_) => {
@@ -121,9 +97,7 @@ pub fn on_event(config: &Config, contact: &Contact, ev: &Event, out: &mut Vec<Ac
         Event::FieldSet(_) => submit_if_complete(config, contact, out),
         Event::Approved(approved) => {
             out.push(act::remember(memory::APPROVED_BY, &approved.by));
-            if Order::of(&contact.category).is_some()
-                && contact.memory(memory::APPROVED_BY).is_none()
-            {
+            if Order::of(&contact.category).is_some() && contact.memory(memory::APPROVED_BY).is_none() {
                 out.push(act::business_deadline("dispatch", config.dispatch_within));
                 if let Some(text) = crate::scripts::render(config, "dispatch_confirmed", contact) {
                     out.push(act::script("dispatch_confirmed", &text));
@@ -145,26 +119,14 @@ pub fn on_event(config: &Config, contact: &Contact, ev: &Event, out: &mut Vec<Ac
                 ));
                 out.push(act::notify(
                     &config.manager,
-                    &format!(
-                        "未经审批派工:客户{}的{document}尚未审批,技术人员已出发,请补审。",
-                        contact.customer.name
-                    ),
+                    &format!("未经审批派工:客户{}的{document}尚未审批,技术人员已出发,请补审。", contact.customer.name),
                 ));
             }
             out.push(act::meet("dispatch"));
         }
         Event::DeadlinePassed(passed) if passed.name == "dispatch" => {
-            out.push(act::penalize(
-                "",
-                config.points.dispatch,
-                rule::DISPATCH,
-                "审批后未按时安排技术人员出发",
-            ));
-            out.push(act::escalate(
-                "manager",
-                &config.manager,
-                "审批后超时未派工",
-            ));
+            out.push(act::penalize("", config.points.dispatch, rule::DISPATCH, "审批后未按时安排技术人员出发"));
+            out.push(act::escalate("manager", &config.manager, "审批后超时未派工"));
         }
         _ => {}
     }
@@ -175,19 +137,14 @@ fn submit_if_complete(config: &Config, contact: &Contact, out: &mut Vec<Action>)
     let Some(order) = Order::of(&contact.category) else {
         return;
     };
-    if contact.memory(memory::ORDER_SUBMITTED).is_some()
-        || contact.memory(memory::APPROVED_BY).is_some()
-    {
+    if contact.memory(memory::ORDER_SUBMITTED).is_some() || contact.memory(memory::APPROVED_BY).is_some() {
         return;
     }
     if is_complete(contact, &order.fields(contact)) {
         let document = crate::scripts::order_document(&contact.category);
         out.push(act::notify(
             &config.manager,
-            &format!(
-                "{document}已填写完整(客户{}),请审批。",
-                contact.customer.name
-            ),
+            &format!("{document}已填写完整(客户{}),请审批。", contact.customer.name),
         ));
         out.push(act::remember(memory::ORDER_SUBMITTED, "yes"));
     }

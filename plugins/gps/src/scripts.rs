@@ -58,18 +58,13 @@ fn template(scene: &str) -> Option<String> {
 
 /// The document a category's order is written on.
 pub fn order_document(category: &str) -> &'static str {
-    if category == "installation" {
-        "《安装任务派工单》"
-    } else {
-        "《维修服务单》"
-    }
+    if category == "installation" { "《安装任务派工单》" } else { "《维修服务单》" }
 }
 
 /// The scene's text with the customer's 称呼, the company and the order filled in.
 pub fn render(config: &Config, scene: &str, contact: &Contact) -> Option<String> {
-    let mut vars = Vars::for_contact(contact)
-        .set("公司名称", &config.company_name)
-        .set("单据", order_document(&contact.category));
+    let mut vars =
+        Vars::for_contact(contact).set("公司名称", &config.company_name).set("单据", order_document(&contact.category));
     // Without a name, "您好" would read "您您好": address the customer politely instead.
     if contact.customer.name.trim().is_empty() && contact.field("gender").is_none() {
         vars = vars.set("称呼", "尊敬的客户");

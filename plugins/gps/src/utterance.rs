@@ -30,65 +30,40 @@ pub fn phrasebook(config: &Config) -> Phrasebook {
 }
 
 fn warranty(points: u32) -> PhraseRule {
-    PhraseRule::new(
-        rule::WARRANTY_PROMISE,
-        "保修期外维修只收零部件费用:不可承诺过保免费或免收零部件费用",
-        points,
-    )
-    .phrases(&[
-        "过保也免费",
-        "过保免费",
-        "过保也不收费",
-        "过保也不要钱",
-        "保修期外免费",
-        "保修期外也免费",
-        "保修期外也不收费",
-        "过了保修期也免费",
-        "过了保修期也不收费",
-        "过了保修期也不要钱",
-        "出保也免费",
-        "零部件也免费",
-        "配件也免费",
-        "配件费给您免了",
-        "零部件费给您免了",
-        "配件费就免了",
-    ])
-    .phrase(Phrase::new("不收零部件费").not_after(&["保修期内", "保内"]))
-    .phrase(Phrase::new("不收配件费").not_after(&["保修期内", "保内"]))
-    .suggest("保修期外维修只收取零部件费用,具体费用以技术人员检测后的报价为准")
+    PhraseRule::new(rule::WARRANTY_PROMISE, "保修期外维修只收零部件费用:不可承诺过保免费或免收零部件费用", points)
+        .phrases(&[
+            "过保也免费",
+            "过保免费",
+            "过保也不收费",
+            "过保也不要钱",
+            "保修期外免费",
+            "保修期外也免费",
+            "保修期外也不收费",
+            "过了保修期也免费",
+            "过了保修期也不收费",
+            "过了保修期也不要钱",
+            "出保也免费",
+            "零部件也免费",
+            "配件也免费",
+            "配件费给您免了",
+            "零部件费给您免了",
+            "配件费就免了",
+        ])
+        .phrase(Phrase::new("不收零部件费").not_after(&["保修期内", "保内"]))
+        .phrase(Phrase::new("不收配件费").not_after(&["保修期内", "保内"]))
+        .suggest("保修期外维修只收取零部件费用,具体费用以技术人员检测后的报价为准")
 }
 
 /// Out of warranty…
-const OUT_OF_WARRANTY: &[&str] = &[
-    "保修期外",
-    "超出保修期",
-    "超过保修期",
-    "过了保修期",
-    "过保",
-    "出保",
-];
+const OUT_OF_WARRANTY: &[&str] = &["保修期外", "超出保修期", "超过保修期", "过了保修期", "过保", "出保"];
 /// … said to be free …
 const FREE: &[&str] = &["全免", "免费", "不收费", "不要钱", "不收钱"];
 /// … unless the sentence says what the manual says: only parts are charged.
-const PARTS_CHARGED: &[&str] = &[
-    "只收",
-    "收取零部件",
-    "零部件费用",
-    "配件费用",
-    "需要收费",
-    "要收费",
-];
+const PARTS_CHARGED: &[&str] = &["只收", "收取零部件", "零部件费用", "配件费用", "需要收费", "要收费"];
 
 /// "超出保修期的话,维修费全免": free repair after the warranty in other words than the phrase list's.
-fn free_after_warranty(
-    config: &Config,
-    text: &str,
-    norm: &[char],
-    origin: &[usize],
-) -> Option<Violation> {
-    if !OUT_OF_WARRANTY.iter().any(|w| contains(norm, w))
-        || PARTS_CHARGED.iter().any(|w| contains(norm, w))
-    {
+fn free_after_warranty(config: &Config, text: &str, norm: &[char], origin: &[usize]) -> Option<Violation> {
+    if !OUT_OF_WARRANTY.iter().any(|w| contains(norm, w)) || PARTS_CHARGED.iter().any(|w| contains(norm, w)) {
         return None;
     }
     let (start, end) = FREE.iter().flat_map(|w| find_all(norm, w)).min()?;
@@ -202,10 +177,8 @@ const CONDITIONS: &[&str] = &[
 ];
 /// Visit words that end a conversation rather than announce a visit
 /// ("回访就到这里", "今天就到此为止").
-const NOT_A_VISIT: &[(&str, &[&str])] = &[
-    ("就到", &["这", "此", "那", "年", "月", "周", "春", "节"]),
-    ("过去", &["的", "了", "几", "一", "两", "三"]),
-];
+const NOT_A_VISIT: &[(&str, &[&str])] =
+    &[("就到", &["这", "此", "那", "年", "月", "周", "春", "节"]), ("过去", &["的", "了", "几", "一", "两", "三"])];
 /// How many characters may stand between the time and the visit word.
 const PROMISE_WINDOW: usize = 10;
 
@@ -216,8 +189,7 @@ fn onsite_promise(
     norm: &[char],
     origin: &[usize],
 ) -> Option<Violation> {
-    if contact.memory(memory::APPROVED_BY).is_some() || CONDITIONS.iter().any(|c| contains(norm, c))
-    {
+    if contact.memory(memory::APPROVED_BY).is_some() || CONDITIONS.iter().any(|c| contains(norm, c)) {
         return None;
     }
     let times = TIME_WORDS.iter().flat_map(|w| find_all(norm, w));
@@ -226,18 +198,13 @@ fn onsite_promise(
         .flat_map(|w| find_all(norm, w).into_iter().map(move |hit| (*w, hit)))
         .filter(|(w, (_, end))| {
             let after: String = norm[*end..].iter().take(1).collect();
-            !NOT_A_VISIT
-                .iter()
-                .any(|(word, next)| word == w && next.contains(&after.as_str()))
+            !NOT_A_VISIT.iter().any(|(word, next)| word == w && next.contains(&after.as_str()))
         })
         .map(|(_, hit)| hit)
         .collect();
     let (start, end) = times
         .filter_map(|(ts, te)| {
-            visits
-                .iter()
-                .find(|(vs, _)| *vs >= te && *vs - te <= PROMISE_WINDOW)
-                .map(|(_, ve)| (ts, *ve))
+            visits.iter().find(|(vs, _)| *vs >= te && *vs - te <= PROMISE_WINDOW).map(|(_, ve)| (ts, *ve))
         })
         .min()?;
     Some(Violation {
@@ -257,11 +224,7 @@ fn plates(norm: &[char]) -> Vec<(usize, usize)> {
     let mut i = 0;
     while i + 7 <= norm.len() {
         if PROVINCES.contains(norm[i]) && norm[i + 1].is_ascii_lowercase() {
-            let tail = norm[i + 2..]
-                .iter()
-                .take(6)
-                .take_while(|c| c.is_ascii_alphanumeric())
-                .count();
+            let tail = norm[i + 2..].iter().take(6).take_while(|c| c.is_ascii_alphanumeric()).count();
             if tail >= 5 {
                 found.push((i, i + 2 + tail));
                 i += 2 + tail;
@@ -280,9 +243,7 @@ fn own_plates(contact: &Contact) -> Vec<String> {
         .chain(&contact.customer.extra)
         .flat_map(|(_, v)| {
             let (norm, _) = normalize(v);
-            plates(&norm)
-                .into_iter()
-                .map(move |(s, e)| norm[s..e].iter().collect::<String>())
+            plates(&norm).into_iter().map(move |(s, e)| norm[s..e].iter().collect::<String>())
         })
         .collect()
 }
@@ -308,40 +269,15 @@ const OTHERS: &[&str] = &[
     "隔壁公司",
 ];
 /// Words that say where a vehicle is or went.
-const LOCATION_WORDS: &[&str] = &[
-    "位置",
-    "定位",
-    "轨迹",
-    "在哪",
-    "停在",
-    "行驶",
-    "开到",
-    "现在在",
-    "路线",
-    "跑到",
-    "在高速",
-];
+const LOCATION_WORDS: &[&str] =
+    &["位置", "定位", "轨迹", "在哪", "停在", "行驶", "开到", "现在在", "路线", "跑到", "在高速"];
 /// Data about another customer's vehicle: where it is, or its plate. A plate
 /// alone is not a disclosure when the agent repeats what the customer said
 /// ("您说的车牌是沪C54321吗?"), so for plates only a location counts.
 const VEHICLE_DATA: &[&str] = &["车牌", "车号"];
-const DISCRETION: &[&str] = &[
-    "不能透露",
-    "无法透露",
-    "不方便透露",
-    "不能提供",
-    "无法提供",
-    "保密",
-    "不能告诉",
-];
+const DISCRETION: &[&str] = &["不能透露", "无法透露", "不方便透露", "不能提供", "无法提供", "保密", "不能告诉"];
 
-fn privacy(
-    config: &Config,
-    contact: &Contact,
-    text: &str,
-    norm: &[char],
-    origin: &[usize],
-) -> Option<Violation> {
+fn privacy(config: &Config, contact: &Contact, text: &str, norm: &[char], origin: &[usize]) -> Option<Violation> {
     if DISCRETION.iter().any(|d| contains(norm, d)) {
         return None;
     }
@@ -349,9 +285,7 @@ fn privacy(
     let about_vehicle = located || VEHICLE_DATA.iter().any(|w| contains(norm, w));
     let other = OTHERS.iter().flat_map(|w| find_all(norm, w)).min();
     let own = own_plates(contact);
-    let foreign_plate = plates(norm)
-        .into_iter()
-        .find(|(s, e)| !own.contains(&norm[*s..*e].iter().collect::<String>()));
+    let foreign_plate = plates(norm).into_iter().find(|(s, e)| !own.contains(&norm[*s..*e].iter().collect::<String>()));
     let (start, end) = match (other, foreign_plate) {
         (Some(hit), _) if about_vehicle => hit,
         (_, Some(hit)) if located || other.is_some() => hit,
@@ -367,13 +301,7 @@ fn privacy(
 }
 
 /// All violations in what an agent said, in rule order.
-pub fn check(
-    config: &Config,
-    book: &Phrasebook,
-    contact: &Contact,
-    speaker: Speaker,
-    text: &str,
-) -> Vec<Violation> {
+pub fn check(config: &Config, book: &Phrasebook, contact: &Contact, speaker: Speaker, text: &str) -> Vec<Violation> {
     if speaker != Speaker::Agent {
         return Vec::new();
     }

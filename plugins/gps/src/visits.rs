@@ -24,44 +24,23 @@ const DECEMBER: &str = "december-";
 /// Months after delivery at which visit `n` (1-based) falls due.
 pub fn visit_months(config: &Config, n: u32) -> u32 {
     let monthly = config.monthly_visit_months;
-    if n <= monthly {
-        n
-    } else {
-        monthly + (n - monthly) * config.later_visit_interval_months
-    }
+    if n <= monthly { n } else { monthly + (n - monthly) * config.later_visit_interval_months }
 }
 
 /// When visit `n` falls due for a delivery on `delivered`.
 pub fn visit_due(config: &Config, delivered: Date, n: u32) -> Timestamp {
-    config.offset.instant(
-        delivered.add_months(visit_months(config, n)),
-        config.visit_time,
-    )
+    config.offset.instant(delivered.add_months(visit_months(config, n)), config.visit_time)
 }
 
 /// When the December call of `year` falls due.
 pub fn december_due(config: &Config, year: i32) -> Timestamp {
     let day = config.december_call_day.min(31);
-    config.offset.instant(
-        Date {
-            year,
-            month: 12,
-            day,
-        },
-        config.visit_time,
-    )
+    config.offset.instant(Date { year, month: 12, day }, config.visit_time)
 }
 
 /// The end of December of `year`, local time: the December call's deadline.
 fn december_end(config: &Config, year: i32) -> Timestamp {
-    config.offset.instant(
-        Date {
-            year: year + 1,
-            month: 1,
-            day: 1,
-        },
-        TimeOfDay(0),
-    )
+    config.offset.instant(Date { year: year + 1, month: 1, day: 1 }, TimeOfDay(0))
 }
 
 fn visit_callback(config: &Config, delivered: Date, n: u32) -> Action {
@@ -71,11 +50,7 @@ fn visit_callback(config: &Config, delivered: Date, n: u32) -> Action {
     } else {
         format!("第{n}次定期回访(交付后第{months}个月,一年以上每季回访)")
     };
-    act::callback_at(
-        &format!("{VISIT}{n}"),
-        visit_due(config, delivered, n),
-        &purpose,
-    )
+    act::callback_at(&format!("{VISIT}{n}"), visit_due(config, delivered, n), &purpose)
 }
 
 fn december_callback(config: &Config, year: i32) -> Action {
@@ -104,9 +79,7 @@ fn parse_id(id: &str) -> Option<Which> {
     if let Some(n) = id.strip_prefix(VISIT) {
         return n.parse().ok().map(Which::Visit);
     }
-    id.strip_prefix(DECEMBER)
-        .and_then(|y| y.parse().ok())
-        .map(Which::December)
+    id.strip_prefix(DECEMBER).and_then(|y| y.parse().ok()).map(Which::December)
 }
 
 /// The callback an attempt applies to. Without an id the host took the
@@ -131,40 +104,22 @@ fn attempted(contact: &Contact, id: &str, outcome: &str) -> Option<(String, Whic
 }
 
 /// Starts, chains and checks return visits and December calls.
-pub fn on_event(
-    config: &Config,
-    contact: &Contact,
-    ev: &Event,
-    now: Timestamp,
-    out: &mut Vec<Action>,
-) {
+pub fn on_event(config: &Config, contact: &Contact, ev: &Event, now: Timestamp, out: &mut Vec<Action>) {
     let ended = contact.memory(memory::SERVICE_ENDED).is_some();
     match ev {
-        Event::Custom(custom)
-            if custom.kind == event::INSTALLED || custom.kind == event::DELIVERED =>
-        {
+        Event::Custom(custom) if custom.kind == event::INSTALLED || custom.kind == event::DELIVERED => {
             if contact.memory(memory::DELIVERED_ON).is_some() || ended {
                 return;
             }
-            let given = custom
-                .fields
-                .iter()
-                .find(|(k, _)| k == "delivered_on")
-                .and_then(|(_, v)| Date::parse(v));
+            let given = custom.fields.iter().find(|(k, _)| k == "delivered_on").and_then(|(_, v)| Date::parse(v));
             let delivered = given.unwrap_or_else(|| config.offset.local(now).0);
             // A delivery registered late starts with the first visit still ahead.
-            let first = (1..)
-                .find(|&n| visit_due(config, delivered, n) > now)
-                .unwrap_or(1);
+            let first = (1..).find(|&n| visit_due(config, delivered, n) > now).unwrap_or(1);
             out.push(act::remember(memory::DELIVERED_ON, &delivered.to_string()));
             out.push(act::remember(memory::VISIT_LAST, &first.to_string()));
             out.push(visit_callback(config, delivered, first));
             let (today, _) = config.offset.local(now);
-            let year = if december_due(config, today.year) > now {
-                today.year
-            } else {
-                today.year + 1
-            };
+            let year = if december_due(config, today.year) > now { today.year } else { today.year + 1 };
             out.push(act::remember(memory::DECEMBER_LAST, &year.to_string()));
             out.push(december_callback(config, year));
         }
@@ -188,10 +143,7 @@ pub fn on_event(
             }
             Some(Which::December(year)) => {
                 let left = ((december_end(config, year) - now) / 1000).max(60);
-                out.push(act::deadline(
-                    &format!("december-call-{year}"),
-                    Span::seconds(left as u32),
-                ));
+                out.push(act::deadline(&format!("december-call-{year}"), Span::seconds(left as u32)));
                 if let Some(text) = crate::scripts::render(config, "december_call", contact) {
                     out.push(act::script("december_call", &text));
                 }
@@ -214,15 +166,11 @@ pub fn on_event(
                     if attempt.outcome == "unsatisfied" {
                         out.push(act::notify(
                             &config.manager,
-                            &format!(
-                                "回访不满意:客户{}第{n}次定期回访反映问题,请跟进处理。",
-                                contact.customer.name
-                            ),
+                            &format!("回访不满意:客户{}第{n}次定期回访反映问题,请跟进处理。", contact.customer.name),
                         ));
                     }
                     let latest = number(contact, memory::VISIT_LAST) == Some(n as i64);
-                    if let Some(delivered) =
-                        delivered_on(contact).filter(|_| (answered || give_up) && !ended && latest)
+                    if let Some(delivered) = delivered_on(contact).filter(|_| (answered || give_up) && !ended && latest)
                     {
                         out.push(act::remember(memory::VISIT_LAST, &(n + 1).to_string()));
                         out.push(visit_callback(config, delivered, n + 1));
@@ -248,11 +196,7 @@ pub fn on_event(
                     &config.manager,
                     &format!("客户{}的第{n}次定期回访已超时。", contact.customer.name),
                 ));
-            } else if let Some(year) = passed
-                .name
-                .strip_prefix("december-call-")
-                .and_then(|y| y.parse::<i32>().ok())
-            {
+            } else if let Some(year) = passed.name.strip_prefix("december-call-").and_then(|y| y.parse::<i32>().ok()) {
                 out.push(act::penalize(
                     "",
                     config.points.december_call,
@@ -267,18 +211,9 @@ pub fn on_event(
     }
 }
 
-fn chain_december(
-    config: &Config,
-    contact: &Contact,
-    year: i32,
-    ended: bool,
-    out: &mut Vec<Action>,
-) {
+fn chain_december(config: &Config, contact: &Contact, year: i32, ended: bool, out: &mut Vec<Action>) {
     if !ended && number(contact, memory::DECEMBER_LAST) == Some(year as i64) {
-        out.push(act::remember(
-            memory::DECEMBER_LAST,
-            &(year + 1).to_string(),
-        ));
+        out.push(act::remember(memory::DECEMBER_LAST, &(year + 1).to_string()));
         out.push(december_callback(config, year + 1));
     }
 }

@@ -126,11 +126,7 @@ pub fn specs() -> Vec<ParamSpec> {
             "客服主管",
             "Who receives escalations: a late department answer, a repeat complaint, a return visit that nobody answers.",
         ),
-        integer(
-            "answer_points",
-            2,
-            "Penalty points for a call not answered within max_rings (1.a/2.a/5.a).",
-        ),
+        integer("answer_points", 2, "Penalty points for a call not answered within max_rings (1.a/2.a/5.a)."),
         integer(
             "greeting_points",
             1,
@@ -151,11 +147,7 @@ pub fn specs() -> Vec<ParamSpec> {
             5,
             "Penalty points for contradicting, arguing, being rude or passing the buck (1.i/2.k/3.j; 首问负责制).",
         ),
-        integer(
-            "promise_points",
-            3,
-            "Penalty points for a promise at will (1.i/2.k/3.j: 不可随意许诺).",
-        ),
+        integer("promise_points", 3, "Penalty points for a promise at will (1.i/2.k/3.j: 不可随意许诺)."),
         integer(
             "vague_points",
             1,
@@ -254,14 +246,10 @@ impl Config {
 
     fn check(&self) -> Result<(), String> {
         if self.property_name.trim().is_empty() {
-            return Err(
-                "parameter `property_name` must not be empty: it is said in every greeting".into(),
-            );
+            return Err("parameter `property_name` must not be empty: it is said in every greeting".into());
         }
         if self.supervisor.trim().is_empty() {
-            return Err(
-                "parameter `supervisor` must not be empty: escalations are sent to it".into(),
-            );
+            return Err("parameter `supervisor` must not be empty: escalations are sent to it".into());
         }
         if self.max_rings == 0 {
             return Err("parameter `max_rings` must be at least 1".into());
@@ -273,16 +261,12 @@ impl Config {
             return Err("parameter `visit_attempts` must be at least 1".into());
         }
         if !(1..=3).contains(&self.visits) {
-            return Err(format!(
-                "parameter `visits` must be 1, 2 or 3, not {}",
-                self.visits
-            ));
+            return Err(format!("parameter `visits` must be 1, 2 or 3, not {}", self.visits));
         }
         let after = self.visit_after.natural_millis();
-        for (key, limit) in [
-            ("return_visit_within", &self.return_visit_within),
-            ("follow_up_within", &self.follow_up_within),
-        ] {
+        for (key, limit) in
+            [("return_visit_within", &self.return_visit_within), ("follow_up_within", &self.follow_up_within)]
+        {
             if after > limit.natural_millis() {
                 return Err(format!(
                     "parameter `visit_after` ({}) must not be longer than `{key}` ({}): the visit would be queued after its limit",
@@ -297,9 +281,6 @@ impl Config {
     /// How long a call may ring: max_rings × ring_length.
     pub fn answer_within(&self) -> Span {
         let seconds = self.ring_length.seconds.saturating_mul(self.max_rings);
-        Span {
-            days: self.ring_length.days.saturating_mul(self.max_rings),
-            seconds,
-        }
+        Span { days: self.ring_length.days.saturating_mul(self.max_rings), seconds }
     }
 }

@@ -46,18 +46,10 @@ pub fn on_event(config: &Config, c: &Contact, event: &Event, _now: Timestamp) ->
         Event::Opened => opened(config, c, section),
         Event::Answered(a) => answered(config, c, section, a),
         Event::Message(m) => greeting_check(config, c, section, m),
-        Event::Classified(_) => [
-            vec![requirement(section)],
-            category_scripts(config, c, section),
-        ]
-        .concat(),
+        Event::Classified(_) => [vec![requirement(section)], category_scripts(config, c, section)].concat(),
         Event::Ended(_) => ended(config, c, section),
         Event::HandedOff(h) => handed_off(config, c, section, h),
-        Event::CustomerNotified(_) => vec![
-            act::meet(NOTIFY_OWNER),
-            act::meet(REPLY_OWNER),
-            act::meet(RELAY_ANSWER),
-        ],
+        Event::CustomerNotified(_) => vec![act::meet(NOTIFY_OWNER), act::meet(REPLY_OWNER), act::meet(RELAY_ANSWER)],
         Event::DepartmentReplied(r) => department_replied(config, c, section, r),
         Event::Custom(e) if e.kind == DEPARTMENT_CHECKED => vec![act::meet(CHECK_DEPARTMENT)],
         Event::Resolved(r) => resolved(config, c, section, r),
@@ -73,11 +65,7 @@ pub fn on_event(config: &Config, c: &Contact, event: &Event, _now: Timestamp) ->
 /// its nature, place and time (5.c).
 fn requirement(section: Section) -> Action {
     match section {
-        Section::Repair => act::require(
-            "handed_off",
-            &["room", "nature", "place", "time"],
-            &section.rule('c'),
-        ),
+        Section::Repair => act::require("handed_off", &["room", "nature", "place", "time"], &section.rule('c')),
         _ => act::require("handed_off", &["room"], &Section::Consultation.rule('c')),
     }
 }
@@ -101,18 +89,9 @@ fn answered(config: &Config, c: &Contact, section: Section, a: &Answered) -> Vec
             Some(r) if too_many_rings => {
                 format!("电话铃响{r}声才接起(标准:{}声内)", config.max_rings)
             }
-            _ => format!(
-                "电话响铃超过{}未接起(标准:{}声内)",
-                scripts::zh(&config.answer_within()),
-                config.max_rings
-            ),
+            _ => format!("电话响铃超过{}未接起(标准:{}声内)", scripts::zh(&config.answer_within()), config.max_rings),
         };
-        actions.push(act::penalize(
-            &a.agent,
-            config.answer_points,
-            &section.rule('a'),
-            &reason,
-        ));
+        actions.push(act::penalize(&a.agent, config.answer_points, &section.rule('a'), &reason));
     }
     actions.push(scripts::show(config, "greeting", c));
     actions.push(scripts::show(config, "ask-surname", c));
@@ -166,24 +145,14 @@ fn ended(config: &Config, c: &Contact, section: Section) -> Vec<Action> {
     if c.answered_at.is_none() {
         // The owner hung up while it rang: call back (首问负责制: never make them call twice).
         let id = visits::fresh_id(c, "missed-call");
-        return vec![
-            act::cancel(ANSWER),
-            act::callback(&id, config.missed_call_callback, "未接来电回拨"),
-        ];
+        return vec![act::cancel(ANSWER), act::callback(&id, config.missed_call_callback, "未接来电回拨")];
     }
     if c.state != State::Pending {
         return Vec::new(); // answered on the spot (1.d): nothing to pass on
     }
-    let mut actions = vec![act::deadline(
-        REPLY_OWNER,
-        scripts::reply_time(config, section),
-    )];
+    let mut actions = vec![act::deadline(REPLY_OWNER, scripts::reply_time(config, section))];
     if !handed_off_already(c) {
-        let within = if section.is_service() {
-            config.notify_department
-        } else {
-            config.consultation_pass_on
-        };
+        let within = if section.is_service() { config.notify_department } else { config.consultation_pass_on };
         actions.push(act::deadline(NOTIFY_DEPARTMENT, within));
     }
     actions
@@ -194,10 +163,7 @@ fn handed_off_already(c: &Contact) -> bool {
 }
 
 fn handed_off(config: &Config, c: &Contact, section: Section, h: &HandedOff) -> Vec<Action> {
-    let mut actions = vec![
-        act::meet(NOTIFY_DEPARTMENT),
-        act::remember(memory::HANDED_TO, &h.to),
-    ];
+    let mut actions = vec![act::meet(NOTIFY_DEPARTMENT), act::remember(memory::HANDED_TO, &h.to)];
     let room = c.field("room").unwrap_or("未登记房号");
     let notice = format!(
         "{}管理处前台转达:{} {}({})的{},请尽快处理并确定解决人。",
@@ -225,12 +191,7 @@ fn handed_off(config: &Config, c: &Contact, section: Section, h: &HandedOff) -> 
     actions
 }
 
-fn department_replied(
-    config: &Config,
-    c: &Contact,
-    section: Section,
-    r: &DepartmentReplied,
-) -> Vec<Action> {
+fn department_replied(config: &Config, c: &Contact, section: Section, r: &DepartmentReplied) -> Vec<Action> {
     let mut actions = vec![act::meet(CHECK_DEPARTMENT)];
     if section.is_service() || (!c.is_pending(CENTRE_REPLY) && !c.was_missed(CENTRE_REPLY)) {
         return actions;
@@ -257,38 +218,20 @@ fn resolved(config: &Config, c: &Contact, section: Section, r: &Resolved) -> Vec
 /// 2.j / 5.j: the owner complains again; a breach when a time limit had been
 /// missed (each missed limit is charged once). The chain starts over.
 fn reopened(config: &Config, c: &Contact, section: Section, reason: &str) -> Vec<Action> {
-    let rule = if section == Section::Repair {
-        section.rule('j')
-    } else {
-        Section::Complaint.rule('j')
-    };
+    let rule = if section == Section::Repair { section.rule('j') } else { Section::Complaint.rule('j') };
     let misses: Vec<&str> = c
         .deadlines
         .iter()
         .filter(|d| d.status == DeadlineStatus::Missed && d.name != ANSWER)
         .map(|d| label(&d.name))
         .collect();
-    let charged: usize = c
-        .memory(memory::CHARGED_MISSES)
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0);
+    let charged: usize = c.memory(memory::CHARGED_MISSES).and_then(|n| n.parse().ok()).unwrap_or(0);
     let mut actions = Vec::new();
     if misses.len() > charged {
-        let why = format!(
-            "规定时间内服务没有到位({}),引起业主再投诉:{reason}",
-            misses[charged..].join("、")
-        );
-        actions.push(act::penalize(
-            c.owner(),
-            config.repeat_complaint_points,
-            &rule,
-            &why,
-        ));
+        let why = format!("规定时间内服务没有到位({}),引起业主再投诉:{reason}", misses[charged..].join("、"));
+        actions.push(act::penalize(c.owner(), config.repeat_complaint_points, &rule, &why));
         actions.push(act::escalate("supervisor", &config.supervisor, &why));
-        actions.push(act::remember(
-            memory::CHARGED_MISSES,
-            &misses.len().to_string(),
-        ));
+        actions.push(act::remember(memory::CHARGED_MISSES, &misses.len().to_string()));
     }
     actions.push(act::remember(memory::HANDED_TO, ""));
     actions.extend(visits::cancel_pending(c));
@@ -312,16 +255,9 @@ fn deadline_passed(config: &Config, c: &Contact, section: Section, name: &str) -
         RELAY_ANSWER => late('g', "收到中心回话后未在规定时间内回复业主"),
         CHECK_DEPARTMENT => late('h', "未在规定时间内联系相关部门督察服务开展情况"),
         CENTRE_REPLY => {
-            let to = c
-                .memory(memory::HANDED_TO)
-                .filter(|t| !t.is_empty())
-                .unwrap_or(&config.supervisor);
+            let to = c.memory(memory::HANDED_TO).filter(|t| !t.is_empty()).unwrap_or(&config.supervisor);
             vec![
-                act::escalate(
-                    "supervisor",
-                    &config.supervisor,
-                    "相关部门未在规定时间内答复业主的咨询",
-                ),
+                act::escalate("supervisor", &config.supervisor, "相关部门未在规定时间内答复业主的咨询"),
                 act::notify(to, "业主的咨询已超过答复时限,请立即答复管理处前台。"),
             ]
         }

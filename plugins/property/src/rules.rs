@@ -89,47 +89,26 @@ pub mod visit {
 
 /// Every rule the plugin enforces, for the manifest.
 pub fn all() -> Vec<RuleInfo> {
-    let rule = |id: &str, description: &str| RuleInfo {
-        id: id.into(),
-        description: description.into(),
-    };
+    let rule = |id: &str, description: &str| RuleInfo { id: id.into(), description: description.into() };
     vec![
         rule(
             "PM-1.a",
             "咨询:电话铃响三声内接起电话 (rings from `answered.rings`, or the call still ringing after max_rings × ring_length)",
         ),
-        rule(
-            "PM-1.b",
-            "咨询:用标准服务用语进行问候 (the agent's first words contain 您好 and 欢迎致电)",
-        ),
-        rule(
-            "PM-1.c",
-            "咨询:亲切询问业主/住户的问题:贵姓、栋号房号 (field `room` required before handing off)",
-        ),
-        rule(
-            "PM-1.d",
-            "咨询:一般性问题当时解答 (resolved on first contact: no reply chain)",
-        ),
+        rule("PM-1.b", "咨询:用标准服务用语进行问候 (the agent's first words contain 您好 and 欢迎致电)"),
+        rule("PM-1.c", "咨询:亲切询问业主/住户的问题:贵姓、栋号房号 (field `room` required before handing off)"),
+        rule("PM-1.d", "咨询:一般性问题当时解答 (resolved on first contact: no reply chain)"),
         rule(
             "PM-1.e",
             "咨询:不能解答的问题记录下来,约定回复时间 (consultation_reply, met by customer_notified); no vague reply times",
         ),
-        rule(
-            "PM-1.f",
-            "咨询:挂机后将问题转交相关部门 (consultation_pass_on, met by handed_off)",
-        ),
-        rule(
-            "PM-1.g",
-            "咨询:收到中心回话后3个小时内回复业主 (relay_answer, met by customer_notified)",
-        ),
+        rule("PM-1.f", "咨询:挂机后将问题转交相关部门 (consultation_pass_on, met by handed_off)"),
+        rule("PM-1.g", "咨询:收到中心回话后3个小时内回复业主 (relay_answer, met by customer_notified)"),
         rule(
             "PM-1.h",
             "咨询:中心24小时内予以回复 (centre_reply, met by department_replied; late: escalated to the supervisor)",
         ),
-        rule(
-            "PM-1.i",
-            "咨询:不可顶撞业主、不可随意许诺、不可无理辩解、不可摔电话、不可态度粗暴;首问负责制,不推诿",
-        ),
+        rule("PM-1.i", "咨询:不可顶撞业主、不可随意许诺、不可无理辩解、不可摔电话、不可态度粗暴;首问负责制,不推诿"),
         rule("PM-2.a", "投诉:电话铃响三声内接起电话"),
         rule("PM-2.b", "投诉:用标准服务用语进行问候"),
         rule("PM-2.c", "投诉:心平气和地倾听,及时安慰 (comfort script)"),
@@ -137,26 +116,14 @@ pub fn all() -> Vec<RuleInfo> {
             "PM-2.e",
             "投诉:不能当时解答的,安抚业主,确定回复时间 (complaint_reply, met by customer_notified); no vague reply times",
         ),
-        rule(
-            "PM-2.f",
-            "投诉:放下电话后10分钟内通知到解决问题的相关部门 (notify_department, met by handed_off)",
-        ),
-        rule(
-            "PM-2.g",
-            "投诉:通知完相关部门后20分钟内回复业主通知结果 (notify_owner, met by customer_notified)",
-        ),
+        rule("PM-2.f", "投诉:放下电话后10分钟内通知到解决问题的相关部门 (notify_department, met by handed_off)"),
+        rule("PM-2.g", "投诉:通知完相关部门后20分钟内回复业主通知结果 (notify_owner, met by customer_notified)"),
         rule(
             "PM-2.h",
             "投诉:1-2个小时内联系相关部门,督察服务开展情况 (check_department, met by department_replied or department_checked)",
         ),
-        rule(
-            "PM-2.i",
-            "投诉:24小时内回访,询问对服务的满意情况 (return_visit_within, met by a return-visit attempt)",
-        ),
-        rule(
-            "PM-2.j",
-            "投诉:规定时间内服务没有到位引起业主再投诉 (reopened after a missed time limit)",
-        ),
+        rule("PM-2.i", "投诉:24小时内回访,询问对服务的满意情况 (return_visit_within, met by a return-visit attempt)"),
+        rule("PM-2.j", "投诉:规定时间内服务没有到位引起业主再投诉 (reopened after a missed time limit)"),
         rule(
             "PM-2.k",
             "投诉/报修:不可顶撞业主、不可随意许诺、不可无理辩解、不可摔电话、不可态度粗暴;首问负责制,不推诿",
@@ -175,26 +142,11 @@ pub fn all() -> Vec<RuleInfo> {
             "PM-5.f",
             "报修:放下电话后10分钟内通知相关部门并确定问题解决人 (notify_department, met by handed_off naming who fixes it)",
         ),
-        rule(
-            "PM-5.g",
-            "报修:通知完相关部门后20分钟内回复业主通知结果 (notify_owner)",
-        ),
-        rule(
-            "PM-5.h",
-            "报修:1-2个小时内联系相关部门,督察服务开展情况 (check_department)",
-        ),
-        rule(
-            "PM-5.i",
-            "报修:24小时内回访,询问对服务的满意情况 (return_visit_within)",
-        ),
-        rule(
-            "PM-5.j",
-            "报修:规定时间内服务没有到位引起业主再投诉 (reopened after a missed time limit)",
-        ),
-        rule(
-            visit::FIRST,
-            "回访:服务完成后第一次回访 (callback after visit_after)",
-        ),
+        rule("PM-5.g", "报修:通知完相关部门后20分钟内回复业主通知结果 (notify_owner)"),
+        rule("PM-5.h", "报修:1-2个小时内联系相关部门,督察服务开展情况 (check_department)"),
+        rule("PM-5.i", "报修:24小时内回访,询问对服务的满意情况 (return_visit_within)"),
+        rule("PM-5.j", "报修:规定时间内服务没有到位引起业主再投诉 (reopened after a missed time limit)"),
+        rule(visit::FIRST, "回访:服务完成后第一次回访 (callback after visit_after)"),
         rule(
             visit::NO_ANSWER,
             "回访:拨通电话,无人则下次再打 (a new callback after no_answer_retry, at most visit_attempts tries)",
@@ -203,30 +155,12 @@ pub fn all() -> Vec<RuleInfo> {
             visit::SATISFIED,
             "回访:询问使用情况、满意情况并记录 (a satisfied owner earns the agent satisfied_reward)",
         ),
-        rule(
-            visit::RELAY,
-            "回访:将回访中的问题于1小时内转达到相关部门 (relay_problem, met by handed_off)",
-        ),
-        rule(
-            visit::FOLLOW_UP,
-            "回访:24小时内回访问题解决情况 (follow_up_within, met by the follow-up attempt)",
-        ),
-        rule(
-            visit::NEVER_SAY,
-            "回访:不可顶撞业主、不可随意许诺、不可无理辩解、不可摔电话、不可态度粗暴",
-        ),
+        rule(visit::RELAY, "回访:将回访中的问题于1小时内转达到相关部门 (relay_problem, met by handed_off)"),
+        rule(visit::FOLLOW_UP, "回访:24小时内回访问题解决情况 (follow_up_within, met by the follow-up attempt)"),
+        rule(visit::NEVER_SAY, "回访:不可顶撞业主、不可随意许诺、不可无理辩解、不可摔电话、不可态度粗暴"),
         rule(visit::NEXT, "回访:告知下次回访时间 (next-visit script)"),
-        rule(
-            visit::SECOND,
-            "回访:第二次回访 (second_visit_after a satisfied first visit)",
-        ),
-        rule(
-            visit::THIRD,
-            "回访:第三次回访 (third_visit_after a satisfied second visit)",
-        ),
-        rule(
-            visit::PRIVATE,
-            "回访:不纠缠、不对付、不说无关的话题、不谈业主/住户隐私的话题",
-        ),
+        rule(visit::SECOND, "回访:第二次回访 (second_visit_after a satisfied first visit)"),
+        rule(visit::THIRD, "回访:第三次回访 (third_visit_after a satisfied second visit)"),
+        rule(visit::PRIVATE, "回访:不纠缠、不对付、不说无关的话题、不谈业主/住户隐私的话题"),
     ]
 }

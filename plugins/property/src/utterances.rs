@@ -26,21 +26,9 @@ impl Books {
     /// The books with the configured points.
     pub fn new(config: &Config) -> Books {
         Books {
-            consultation: book(
-                config,
-                Section::Consultation.never_say(),
-                &Section::Consultation.rule('e'),
-            ),
-            complaint: book(
-                config,
-                Section::Complaint.never_say(),
-                &Section::Complaint.rule('e'),
-            ),
-            repair: book(
-                config,
-                Section::Repair.never_say(),
-                &Section::Repair.rule('e'),
-            ),
+            consultation: book(config, Section::Consultation.never_say(), &Section::Consultation.rule('e')),
+            complaint: book(config, Section::Complaint.never_say(), &Section::Complaint.rule('e')),
+            repair: book(config, Section::Repair.never_say(), &Section::Repair.rule('e')),
             visit: book(config, visit::NEVER_SAY, visit::NEVER_SAY),
         }
     }
@@ -65,8 +53,7 @@ impl Books {
 
 /// A contact is on a return visit once it is resolved and a visit was tried.
 fn on_return_visit(contact: &Contact) -> bool {
-    matches!(contact.state, State::Resolved | State::Closed)
-        && contact.callbacks.iter().any(|c| c.attempts > 0)
+    matches!(contact.state, State::Resolved | State::Closed) && contact.callbacks.iter().any(|c| c.attempts > 0)
 }
 
 fn book(config: &Config, never: &str, reply: &str) -> Phrasebook {
@@ -83,43 +70,31 @@ fn book(config: &Config, never: &str, reply: &str) -> Phrasebook {
 /// 不可摔电话: ending the call on the owner in words.
 fn hanging_up(rule: &str, points: u32) -> PhraseRule {
     PhraseRule::new(rule, "不可摔电话、不可态度粗暴:等业主先挂机", points)
-        .phrases(&[
-            "不跟你说了",
-            "懒得跟你说",
-            "没空跟你说",
-            "没时间跟你耗",
-            "我要挂了",
-            "我挂了啊",
-            "挂了啊",
-        ])
+        .phrases(&["不跟你说了", "懒得跟你说", "没空跟你说", "没时间跟你耗", "我要挂了", "我挂了啊", "挂了啊"])
         .suggest("请问还有其他需求吗?感谢您的来电,再见!")
 }
 
 /// 4.j: 不纠缠、不对付、不说无关的话题、不谈业主/住户隐私的话题.
 fn private_topics(points: u32) -> PhraseRule {
-    PhraseRule::new(
-        visit::PRIVATE,
-        "不纠缠、不说无关的话题、不谈业主/住户隐私的话题",
-        points,
-    )
-    .phrases(&[
-        "您结婚了吗",
-        "结婚了没有",
-        "您多大了",
-        "您今年多大",
-        "您多少岁",
-        "您收入",
-        "您工资",
-        "月薪多少",
-        "您家几口人",
-        "家里几口人",
-        "您老公是做什么",
-        "您老婆是做什么",
-        "您做什么工作",
-        "您在哪上班",
-        "房子多少钱买的",
-        "您有男朋友吗",
-        "您有女朋友吗",
-    ])
-    .suggest("只询问服务的使用情况和满意情况")
+    PhraseRule::new(visit::PRIVATE, "不纠缠、不说无关的话题、不谈业主/住户隐私的话题", points)
+        .phrases(&[
+            "您结婚了吗",
+            "结婚了没有",
+            "您多大了",
+            "您今年多大",
+            "您多少岁",
+            "您收入",
+            "您工资",
+            "月薪多少",
+            "您家几口人",
+            "家里几口人",
+            "您老公是做什么",
+            "您老婆是做什么",
+            "您做什么工作",
+            "您在哪上班",
+            "房子多少钱买的",
+            "您有男朋友吗",
+            "您有女朋友吗",
+        ])
+        .suggest("只询问服务的使用情况和满意情况")
 }

@@ -30,11 +30,7 @@ pub enum Kind {
 /// The kind of the callback with this id.
 pub fn kind(id: &str) -> Kind {
     if let Some(rest) = id.strip_prefix("visit-") {
-        return rest
-            .chars()
-            .next()
-            .and_then(|d| d.to_digit(10))
-            .map_or(Kind::Other, Kind::Visit);
+        return rest.chars().next().and_then(|d| d.to_digit(10)).map_or(Kind::Other, Kind::Visit);
     }
     if id.starts_with("follow-up") {
         Kind::FollowUp
@@ -50,10 +46,7 @@ pub fn fresh_id(c: &Contact, base: &str) -> String {
     if c.callback(base).is_none() {
         return base.to_string();
     }
-    (2..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|id| c.callback(id).is_none())
-        .expect("an unused id")
+    (2..).map(|n| format!("{base}-{n}")).find(|id| c.callback(id).is_none()).expect("an unused id")
 }
 
 /// 2.i / 5.i / 3.a: after the service, the first return visit and its limit.
@@ -84,17 +77,8 @@ pub fn attempted(config: &Config, c: &Contact, a: &CallbackAttempted) -> Vec<Act
         "satisfied" | "reached" if kind != Kind::MissedCall && kind != Kind::Other => {
             if a.outcome == "satisfied" {
                 let why = "回访业主对服务满意";
-                let owner = if c.owner().is_empty() {
-                    a.agent.as_str()
-                } else {
-                    c.owner()
-                };
-                actions.push(act::reward(
-                    owner,
-                    config.satisfied_reward,
-                    visit::SATISFIED,
-                    why,
-                ));
+                let owner = if c.owner().is_empty() { a.agent.as_str() } else { c.owner() };
+                actions.push(act::reward(owner, config.satisfied_reward, visit::SATISFIED, why));
             }
             actions.extend(next_on_cadence(config, c));
         }
@@ -120,12 +104,8 @@ fn attempted_callback<'c>(c: &'c Contact, a: &CallbackAttempted) -> Option<&'c C
 fn no_answer(config: &Config, c: &Contact, cb: &CallbackInfo) -> Vec<Action> {
     let base = cb.id.split("-retry").next().unwrap_or(&cb.id);
     let retry_prefix = format!("{base}-retry");
-    let tries: u32 = c
-        .callbacks
-        .iter()
-        .filter(|x| x.id == base || x.id.starts_with(&retry_prefix))
-        .map(|x| x.attempts)
-        .sum();
+    let tries: u32 =
+        c.callbacks.iter().filter(|x| x.id == base || x.id.starts_with(&retry_prefix)).map(|x| x.attempts).sum();
     let mut actions = vec![act::cancel_callback(&cb.id)];
     if tries >= config.visit_attempts {
         let why = format!("回访已拨打{tries}次无人接听,请主管安排");
@@ -133,11 +113,7 @@ fn no_answer(config: &Config, c: &Contact, cb: &CallbackInfo) -> Vec<Action> {
         return actions;
     }
     let id = fresh_id(c, &retry_prefix);
-    actions.push(act::callback(
-        &id,
-        config.no_answer_retry,
-        &format!("{}(无人接听,再次回访)", cb.purpose),
-    ));
+    actions.push(act::callback(&id, config.no_answer_retry, &format!("{}(无人接听,再次回访)", cb.purpose)));
     actions.push(scripts::show(config, "no-answer", c));
     actions
 }
@@ -146,11 +122,7 @@ fn no_answer(config: &Config, c: &Contact, cb: &CallbackInfo) -> Vec<Action> {
 fn unsatisfied(config: &Config, c: &Contact, kind: Kind) -> Vec<Action> {
     let mut actions = vec![
         act::deadline(RELAY_PROBLEM, config.relay_problem),
-        act::callback(
-            &fresh_id(c, "follow-up"),
-            config.visit_after,
-            "回访问题解决情况",
-        ),
+        act::callback(&fresh_id(c, "follow-up"), config.visit_after, "回访问题解决情况"),
         act::deadline(FOLLOW_UP, config.follow_up_within),
         scripts::show(config, "comfort", c),
     ];
@@ -174,22 +146,14 @@ fn next_on_cadence(config: &Config, c: &Contact) -> Vec<Action> {
         .unwrap_or(1);
     let next = done + 1;
     if next > config.visits
-        || c.callbacks
-            .iter()
-            .any(|cb| kind(&cb.id) == Kind::Visit(next) && cb.status == CallbackStatus::Pending)
+        || c.callbacks.iter().any(|cb| kind(&cb.id) == Kind::Visit(next) && cb.status == CallbackStatus::Pending)
     {
         return vec![scripts::show(config, "closing", c)];
     }
     let (after, purpose) = if next == 2 {
-        (
-            config.second_visit_after,
-            "第二次回访:询问使用情况和满意情况",
-        )
+        (config.second_visit_after, "第二次回访:询问使用情况和满意情况")
     } else {
-        (
-            config.third_visit_after,
-            "第三次回访:询问使用情况和满意情况",
-        )
+        (config.third_visit_after, "第三次回访:询问使用情况和满意情况")
     };
     let when = scripts::zh(&after);
     let mut known = c.clone();
@@ -213,15 +177,10 @@ pub fn due(config: &Config, c: &Contact, cb: &CallbackInfo) -> Vec<Action> {
 
 /// A repeat complaint reopens the matter: the visits planned no longer apply.
 pub fn cancel_pending(c: &Contact) -> Vec<Action> {
-    let mut actions: Vec<Action> = [RETURN_VISIT, FOLLOW_UP, RELAY_PROBLEM]
-        .into_iter()
-        .filter(|d| c.is_pending(d))
-        .map(act::cancel)
-        .collect();
+    let mut actions: Vec<Action> =
+        [RETURN_VISIT, FOLLOW_UP, RELAY_PROBLEM].into_iter().filter(|d| c.is_pending(d)).map(act::cancel).collect();
     for cb in &c.callbacks {
-        if cb.status == CallbackStatus::Pending
-            && matches!(kind(&cb.id), Kind::Visit(_) | Kind::FollowUp)
-        {
+        if cb.status == CallbackStatus::Pending && matches!(kind(&cb.id), Kind::Visit(_) | Kind::FollowUp) {
             actions.push(act::cancel_callback(&cb.id));
         }
     }

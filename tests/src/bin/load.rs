@@ -206,8 +206,11 @@ async fn main() -> anyhow::Result<()> {
         h.mean() / 1000.0
     );
     if failed > 0 {
-        let by: Vec<String> =
-            total.failures.iter().map(|(s, n)| if *s == 0 { format!("no answer: {n}") } else { format!("{s}: {n}") }).collect();
+        let by: Vec<String> = total
+            .failures
+            .iter()
+            .map(|(s, n)| if *s == 0 { format!("no answer: {n}") } else { format!("{s}: {n}") })
+            .collect();
         println!("failures by status {}", by.join(", "));
         for s in &total.samples {
             println!("  e.g. {s}");

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
+use axum::Json;
 use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -14,7 +14,7 @@ use super::{ApiError, ApiResult, Body, Params, State};
 use crate::server::auth::{self, Caller, Role};
 use crate::server::core::{Command, Job};
 use crate::server::store::{AuditEntry, BindingRow, UserRow};
-use crate::server::{bindings, AppState};
+use crate::server::{AppState, bindings};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -39,7 +39,8 @@ pub async fn login(state: State, Body(req): Body<Login>) -> ApiResult<Json<Login
     let dummy = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2lq1a0MmQF0ZcdxDN2yXsiGy9yBnbiR2ShcfTVqd7fQ";
     let password = req.password.clone();
     let hash_for_check = hash.clone().unwrap_or_else(|| dummy.to_string());
-    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash_for_check)).await.unwrap_or(false);
+    let ok =
+        tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash_for_check)).await.unwrap_or(false);
     match user.as_ref().and_then(Caller::from_row) {
         Some(caller) if ok && hash.is_some() => {
             let token = auth::issue_token(&state.store, &caller.name).await?;
@@ -103,12 +104,20 @@ pub async fn departments(state: State, caller: Caller) -> ApiResult<Json<Departm
             .into_iter()
             .map(|(rev, n)| (rev.to_string(), n.into()))
             .collect();
-        out.push(DepartmentView { id: binding.department.clone(), binding, manifest, open_per_binding: Value::Object(open) });
+        out.push(DepartmentView {
+            id: binding.department.clone(),
+            binding,
+            manifest,
+            open_per_binding: Value::Object(open),
+        });
     }
     let calendars = state
         .calendars
         .iter()
-        .map(|(name, c)| CalendarView { name: name.clone(), timezone: c.zone().iana_name().unwrap_or("UTC").to_string() })
+        .map(|(name, c)| CalendarView {
+            name: name.clone(),
+            timezone: c.zone().iana_name().unwrap_or("UTC").to_string(),
+        })
         .collect();
     Ok(Json(DepartmentList { departments: out, calendars }))
 }
@@ -143,7 +152,12 @@ pub struct BindingAnswer {
 #[utoipa::path(put, path = "/api/v1/departments/{id}/binding", tag = "admin", request_body = BindingRequest,
     params(("id" = String, Path, description = "department id")),
     responses((status = 200, body = BindingAnswer), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
-pub async fn put_binding(state: State, caller: Caller, Path(id): Path<String>, Body(req): Body<BindingRequest>) -> ApiResult<Json<BindingAnswer>> {
+pub async fn put_binding(
+    state: State,
+    caller: Caller,
+    Path(id): Path<String>,
+    Body(req): Body<BindingRequest>,
+) -> ApiResult<Json<BindingAnswer>> {
     caller.require(&[Role::Admin], "binding or swapping an SOP")?;
     let current = state.store.current_bindings().await?.into_iter().find(|b| b.department == id).ok_or_else(|| {
         ApiError::not_found(format!("no department `{id}`; departments come from rules/departments/*.toml"))
@@ -191,7 +205,11 @@ pub async fn put_binding(state: State, caller: Caller, Path(id): Path<String>, B
         return Ok(Json(BindingAnswer { binding: row, pinned, applied: false }));
     }
     state.store.insert_binding(&row).await.map_err(|e| {
-        ApiError::new(StatusCode::CONFLICT, "conflict", format!("another swap of `{id}` happened at the same time; try again ({e})"))
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            format!("another swap of `{id}` happened at the same time; try again ({e})"),
+        )
     })?;
     state
         .store
@@ -209,8 +227,11 @@ pub async fn put_binding(state: State, caller: Caller, Path(id): Path<String>, B
 /// Tells other nodes (PostgreSQL) to load the new binding.
 async fn notify_binding(state: &AppState, row: &BindingRow) {
     if state.store.backend() == crate::server::store::Backend::Postgres {
-        let payload = serde_json::json!({ "node": state.node, "department": row.department, "revision": row.revision }).to_string();
-        if let Err(e) = sqlx::query("SELECT pg_notify('sopline_bindings', $1)").bind(payload).execute(state.store.pool()).await {
+        let payload = serde_json::json!({ "node": state.node, "department": row.department, "revision": row.revision })
+            .to_string();
+        if let Err(e) =
+            sqlx::query("SELECT pg_notify('sopline_bindings', $1)").bind(payload).execute(state.store.pool()).await
+        {
             tracing::warn!(error = %e, "could not tell other nodes about the new binding");
         }
     }
@@ -254,7 +275,12 @@ pub async fn migrate(state: State, caller: Caller, Path(id): Path<String>) -> Ap
     }
     state
         .store
-        .audit(&caller.name, "migrate", &id, serde_json::json!({ "revision": current.revision, "migrated": migrated, "failed": failed }))
+        .audit(
+            &caller.name,
+            "migrate",
+            &id,
+            serde_json::json!({ "revision": current.revision, "migrated": migrated, "failed": failed }),
+        )
         .await?;
     Ok(Json(MigrateAnswer { migrated, failed }))
 }
@@ -281,14 +307,19 @@ pub async fn plugins(state: State, _caller: Caller) -> ApiResult<Json<PluginList
 /// Upload a plugin component (the body is the `.wasm`). Authors and admins.
 #[utoipa::path(post, path = "/api/v1/plugins", tag = "plugins", request_body(content = Vec<u8>, content_type = "application/wasm"),
     responses((status = 201, description = "the manifest"), (status = 422, body = super::ErrorBody, description = "not a compatible plugin")))]
-pub async fn upload_plugin(state: State, caller: Caller, body: axum::body::Bytes) -> ApiResult<(StatusCode, Json<Value>)> {
+pub async fn upload_plugin(
+    state: State,
+    caller: Caller,
+    body: axum::body::Bytes,
+) -> ApiResult<(StatusCode, Json<Value>)> {
     caller.require(&[Role::Author, Role::Admin], "uploading a plugin")?;
     let wasm = body.to_vec();
     let runtime_state = state.clone();
     let loaded = tokio::task::spawn_blocking(move || runtime_state.runtime.load(&wasm).map(|p| (p, wasm)))
         .await
         .map_err(ApiError::internal)?;
-    let (plugin, wasm) = loaded.map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_plugin", e.to_string()))?;
+    let (plugin, wasm) =
+        loaded.map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_plugin", e.to_string()))?;
     let m = plugin.manifest.clone();
     if !state.store.insert_plugin(&m.id, &m.version, &plugin.sha256(), &wasm, &caller.name).await? {
         return Err(ApiError::new(
@@ -300,7 +331,12 @@ pub async fn upload_plugin(state: State, caller: Caller, body: axum::body::Bytes
     state.catalog.write().expect("catalog lock").add(plugin.clone());
     state
         .store
-        .audit(&caller.name, "upload", &format!("{}@{}", m.id, m.version), serde_json::json!({ "sha256": plugin.sha256() }))
+        .audit(
+            &caller.name,
+            "upload",
+            &format!("{}@{}", m.id, m.version),
+            serde_json::json!({ "sha256": plugin.sha256() }),
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(crate::plugin::manifest_json(&m))))
 }
@@ -308,7 +344,11 @@ pub async fn upload_plugin(state: State, caller: Caller, body: axum::body::Bytes
 /// A plugin version's manifest.
 #[utoipa::path(get, path = "/api/v1/plugins/{id}/{version}", tag = "plugins",
     params(("id" = String, Path), ("version" = String, Path)), responses((status = 200, description = "the manifest"), (status = 404, body = super::ErrorBody)))]
-pub async fn plugin(state: State, _caller: Caller, Path((id, version)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+pub async fn plugin(
+    state: State,
+    _caller: Caller,
+    Path((id, version)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
     let catalog = state.catalog.read().expect("catalog lock");
     let plugin = catalog.find(&id, Some(&version)).map_err(ApiError::not_found)?;
     Ok(Json(crate::plugin::manifest_json(&plugin.manifest)))
@@ -338,14 +378,23 @@ pub struct NewUser {
 
 /// Create or change a user (admins).
 #[utoipa::path(post, path = "/api/v1/users", tag = "admin", request_body = NewUser, responses((status = 201, body = UserRow)))]
-pub async fn add_user(state: State, caller: Caller, Body(req): Body<NewUser>) -> ApiResult<(StatusCode, Json<UserRow>)> {
+pub async fn add_user(
+    state: State,
+    caller: Caller,
+    Body(req): Body<NewUser>,
+) -> ApiResult<(StatusCode, Json<UserRow>)> {
     caller.require(&[Role::Admin], "managing users")?;
     let user = new_user(&state.store, &req.name, &req.role, &req.departments, req.password.as_deref())
         .await
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_user", e))?;
     state
         .store
-        .audit(&caller.name, "user", &user.name, serde_json::json!({ "role": user.role, "departments": user.departments }))
+        .audit(
+            &caller.name,
+            "user",
+            &user.name,
+            serde_json::json!({ "role": user.role, "departments": user.departments }),
+        )
         .await?;
     state.tokens.forget();
     Ok((StatusCode::CREATED, Json(user)))
@@ -363,7 +412,8 @@ pub async fn new_user(
         return Err(format!("user name `{name}`: use 1–64 letters, digits, `-`, `_`, `.` or `@`"));
     }
     let role = Role::parse(role)?;
-    let known: Vec<String> = store.current_bindings().await.map_err(|e| e.to_string())?.into_iter().map(|b| b.department).collect();
+    let known: Vec<String> =
+        store.current_bindings().await.map_err(|e| e.to_string())?.into_iter().map(|b| b.department).collect();
     for d in departments {
         if known.is_empty() {
             return Err(format!(
@@ -382,7 +432,12 @@ pub async fn new_user(
         Some(p) => Some(auth::hash_password(p).map_err(|e| e.to_string())?),
         None => None,
     };
-    let user = UserRow { name: name.to_string(), role: role.as_str().into(), departments: departments.to_vec(), password_hash };
+    let user = UserRow {
+        name: name.to_string(),
+        role: role.as_str().into(),
+        departments: departments.to_vec(),
+        password_hash,
+    };
     store.put_user(&user).await.map_err(|e| e.to_string())?;
     Ok(user)
 }

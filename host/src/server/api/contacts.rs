@@ -12,7 +12,7 @@ use super::{ApiError, ApiResult, Body, Params, State};
 use crate::event::{Envelope, Event};
 use crate::server::auth::Caller;
 use crate::server::core::{Command, Job, OutcomeJson};
-use crate::server::store::{now_ms, CallbackView, ContactFilter, ContactSummary, PointsRow};
+use crate::server::store::{CallbackView, ContactFilter, ContactSummary, PointsRow, now_ms};
 
 /// `{"outcomes": [...]}` written from already-serialized outcomes.
 fn outcomes_body(status: StatusCode, id: Option<&str>, outcomes: &OutcomeJson) -> Response {
@@ -45,26 +45,38 @@ fn new_id() -> String {
     responses((status = 201, description = "Opened; `{id, outcomes}`"), (status = 422, body = super::ErrorBody, description = "Rejected (unknown department or category)")))]
 pub async fn create(state: State, caller: Caller, Body(body): Body<Value>) -> ApiResult<Response> {
     let Value::Object(mut map) = body else {
-        return Err(ApiError::bad_request("invalid_body", "the body must be a JSON object (an `opened` event without `type`)"));
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            "the body must be a JSON object (an `opened` event without `type`)",
+        ));
     };
     let given = match map.remove("id") {
         None | Some(Value::Null) => None,
         Some(Value::String(id)) if valid_id(&id) => Some(id),
-        Some(_) => return Err(ApiError::bad_request("invalid_id", "`id` must be 1–100 letters, digits, `-`, `_` or `.`")),
+        Some(_) => {
+            return Err(ApiError::bad_request("invalid_id", "`id` must be 1–100 letters, digits, `-`, `_` or `.`"));
+        }
     };
     if let Some(t) = map.remove("type") {
         if t != "opened" {
-            return Err(ApiError::bad_request("invalid_body", "POST /contacts takes an `opened` event; post other events to /contacts/{id}/events"));
+            return Err(ApiError::bad_request(
+                "invalid_body",
+                "POST /contacts takes an `opened` event; post other events to /contacts/{id}/events",
+            ));
         }
     }
     map.remove("at");
     map.remove("contact");
     let mut raw = Value::Object(map.clone());
     map.insert("type".into(), "opened".into());
-    let envelope = Envelope::parse(Value::Object(map)).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_event", e))?;
+    let envelope = Envelope::parse(Value::Object(map))
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_event", e))?;
     let Some(Event::Opened(opened)) = envelope.event else { unreachable!("type is opened") };
     if !caller.sees(&opened.department) || caller.role == crate::server::auth::Role::Author {
-        return Err(ApiError::forbidden(format!("you ({}) do not work for department `{}`", caller.name, opened.department)));
+        return Err(ApiError::forbidden(format!(
+            "you ({}) do not work for department `{}`",
+            caller.name, opened.department
+        )));
     }
     raw["type"] = "opened".into();
     let generated = given.is_none();
@@ -98,7 +110,12 @@ async fn visible(state: &State, caller: &Caller, id: &str) -> ApiResult<crate::c
     params(("id" = String, Path, description = "contact id")),
     request_body(content = Object, description = "an event: `type` and its fields (`contact` optional)"),
     responses((status = 200, description = "`{outcomes: [...]}`"), (status = 422, body = super::ErrorBody, description = "Rejected: does not fit the contact's state or lacks a field"), (status = 404, body = super::ErrorBody)))]
-pub async fn post_event(state: State, caller: Caller, Path(id): Path<String>, Body(body): Body<Value>) -> ApiResult<Response> {
+pub async fn post_event(
+    state: State,
+    caller: Caller,
+    Path(id): Path<String>,
+    Body(body): Body<Value>,
+) -> ApiResult<Response> {
     if caller.role == crate::server::auth::Role::Author {
         return Err(ApiError::forbidden("authors upload plugins; they do not work contacts"));
     }
@@ -111,12 +128,21 @@ pub async fn post_event(state: State, caller: Caller, Path(id): Path<String>, Bo
     if let Value::Object(map) = &mut raw {
         map.remove("at");
     }
-    let envelope = Envelope::parse(raw.clone()).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_event", e))?;
+    let envelope = Envelope::parse(raw.clone())
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_event", e))?;
     let Some(event) = envelope.event else {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_event", "`tick` is for scenario files, not the API"));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_event",
+            "`tick` is for scenario files, not the API",
+        ));
     };
     if matches!(event, Event::Opened(_)) {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_event", "open contacts with POST /api/v1/contacts"));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_event",
+            "open contacts with POST /api/v1/contacts",
+        ));
     }
     let job = Job::Event { contact: id, event, raw, scope: scope(&caller) };
     let outcomes = state.ask(|reply| Command::Run { job, reply: Some(reply) }).await?;
@@ -234,10 +260,14 @@ pub async fn list(state: State, caller: Caller, Params(q): Params<ListQuery>) ->
     }
     if let Some(s) = &q.state {
         if !["waiting", "in_progress", "pending", "resolved", "closed"].contains(&s.as_str()) {
-            return Err(ApiError::bad_request("invalid_query", format!("unknown state `{s}` (waiting, in_progress, pending, resolved, closed)")));
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                format!("unknown state `{s}` (waiting, in_progress, pending, resolved, closed)"),
+            ));
         }
     }
-    let filter = ContactFilter { department: q.department, state: q.state, agent: q.agent, limit: q.limit.unwrap_or(200) };
+    let filter =
+        ContactFilter { department: q.department, state: q.state, agent: q.agent, limit: q.limit.unwrap_or(200) };
     let contacts = state.store.list_contacts(&filter, caller.scope()).await?;
     Ok(axum::Json(ContactList { contacts }))
 }
@@ -259,8 +289,14 @@ pub struct CheckAnswer {
 #[utoipa::path(post, path = "/api/v1/contacts/{id}/check", tag = "contacts",
     params(("id" = String, Path, description = "contact id")), request_body = CheckRequest,
     responses((status = 200, body = CheckAnswer)))]
-pub async fn check(state: State, caller: Caller, Path(id): Path<String>, Body(req): Body<CheckRequest>) -> ApiResult<axum::Json<CheckAnswer>> {
-    let violations = state.ask(|reply| Command::Check { contact: id, scope: scope(&caller), text: req.text, reply }).await?;
+pub async fn check(
+    state: State,
+    caller: Caller,
+    Path(id): Path<String>,
+    Body(req): Body<CheckRequest>,
+) -> ApiResult<axum::Json<CheckAnswer>> {
+    let violations =
+        state.ask(|reply| Command::Check { contact: id, scope: scope(&caller), text: req.text, reply }).await?;
     let violations = violations
         .into_iter()
         .map(|v| serde_json::json!({ "rule": v.rule, "excerpt": v.excerpt, "reason": v.reason, "suggestion": v.suggestion }))
@@ -283,7 +319,12 @@ pub struct ScriptAnswer {
 /// The plugin's script for a scene, filled in for this contact.
 #[utoipa::path(get, path = "/api/v1/contacts/{id}/script", tag = "contacts",
     params(("id" = String, Path, description = "contact id"), ScriptQuery), responses((status = 200, body = ScriptAnswer)))]
-pub async fn script(state: State, caller: Caller, Path(id): Path<String>, Params(q): Params<ScriptQuery>) -> ApiResult<axum::Json<ScriptAnswer>> {
+pub async fn script(
+    state: State,
+    caller: Caller,
+    Path(id): Path<String>,
+    Params(q): Params<ScriptQuery>,
+) -> ApiResult<axum::Json<ScriptAnswer>> {
     let scene = q.scene.clone();
     let text = state.ask(|reply| Command::Script { contact: id, scope: scope(&caller), scene: q.scene, reply }).await?;
     Ok(axum::Json(ScriptAnswer { scene, text }))
@@ -304,12 +345,19 @@ pub struct CallbackList {
 
 /// Callbacks due (and overdue) in the caller's departments.
 #[utoipa::path(get, path = "/api/v1/callbacks", tag = "contacts", params(CallbackQuery), responses((status = 200, body = CallbackList)))]
-pub async fn callbacks(state: State, caller: Caller, Params(q): Params<CallbackQuery>) -> ApiResult<axum::Json<CallbackList>> {
+pub async fn callbacks(
+    state: State,
+    caller: Caller,
+    Params(q): Params<CallbackQuery>,
+) -> ApiResult<axum::Json<CallbackList>> {
     let before = match &q.before {
-        Some(text) => crate::event::parse_time(text).map_err(|e| ApiError::bad_request("invalid_query", e))?.as_millisecond(),
+        Some(text) => {
+            crate::event::parse_time(text).map_err(|e| ApiError::bad_request("invalid_query", e))?.as_millisecond()
+        }
         None => now_ms() + 24 * 3600 * 1000,
     };
-    let callbacks = state.store.callbacks_due(caller.scope(), q.department.as_deref(), q.agent.as_deref(), before).await?;
+    let callbacks =
+        state.store.callbacks_due(caller.scope(), q.department.as_deref(), q.agent.as_deref(), before).await?;
     Ok(axum::Json(CallbackList { callbacks }))
 }
 
@@ -358,10 +406,16 @@ pub struct PointsLedger {
 
 /// The penalty and reward ledger per agent and period. Agents see their own.
 #[utoipa::path(get, path = "/api/v1/points", tag = "contacts", params(PointsQuery), responses((status = 200, body = PointsLedger)))]
-pub async fn points(state: State, caller: Caller, Params(q): Params<PointsQuery>) -> ApiResult<axum::Json<PointsLedger>> {
+pub async fn points(
+    state: State,
+    caller: Caller,
+    Params(q): Params<PointsQuery>,
+) -> ApiResult<axum::Json<PointsLedger>> {
     let parse = |t: &Option<String>, default: i64| -> ApiResult<i64> {
         match t {
-            Some(text) => Ok(crate::event::parse_time(text).map_err(|e| ApiError::bad_request("invalid_query", e))?.as_millisecond()),
+            Some(text) => Ok(crate::event::parse_time(text)
+                .map_err(|e| ApiError::bad_request("invalid_query", e))?
+                .as_millisecond()),
             None => Ok(default),
         }
     };

@@ -15,16 +15,16 @@ use std::sync::Arc;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 
+use super::AppState;
 use super::auth::{Caller, Role};
 use super::core::CoreError;
-use super::AppState;
 
 pub type State = axum::extract::State<Arc<AppState>>;
 
@@ -145,9 +145,7 @@ impl FromRequestParts<Arc<AppState>> for Caller {
             .map(str::to_string);
         // EventSource cannot send headers: the stream also takes `?token=`.
         let query_token = || {
-            parts.uri.query().and_then(|q| {
-                q.split('&').find_map(|kv| kv.strip_prefix("token=")).map(str::to_string)
-            })
+            parts.uri.query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("token=")).map(str::to_string))
         };
         let Some(token) = header_token.or_else(query_token) else {
             return Err(ApiError::new(
@@ -170,7 +168,11 @@ impl Caller {
             Ok(())
         } else {
             let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-            Err(ApiError::forbidden(format!("{what} needs the role {} (you are {})", names.join(" or "), self.role.as_str())))
+            Err(ApiError::forbidden(format!(
+                "{what} needs the role {} (you are {})",
+                names.join(" or "),
+                self.role.as_str()
+            )))
         }
     }
 }
@@ -197,7 +199,10 @@ impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -228,9 +233,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(DefaultBodyLimit::max(64 * 1024))
         // Components are bigger than events.
         .merge(
-            Router::new()
-                .route("/plugins", post(admin::upload_plugin))
-                .layer(DefaultBodyLimit::max(32 * 1024 * 1024)),
+            Router::new().route("/plugins", post(admin::upload_plugin)).layer(DefaultBodyLimit::max(32 * 1024 * 1024)),
         )
         .fallback(|| async { ApiError::not_found("no such API path; see /api/v1/openapi.json") });
     Router::new()
@@ -249,7 +252,9 @@ pub fn router(state: Arc<AppState>) -> Router {
 async fn healthz(state: State) -> Response {
     match sqlx::query("SELECT 1").execute(state.store.pool()).await {
         Ok(_) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok", "node": state.node }))).into_response(),
-        Err(e) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", format!("database: {e}")).into_response(),
+        Err(e) => {
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", format!("database: {e}")).into_response()
+        }
     }
 }
 

@@ -104,7 +104,14 @@ impl Range {
         let today = now.to_zoned(zone.clone()).date();
         let first = today.checked_sub((days - 1).days())?;
         let start_of = |d: Date| d.to_zoned(zone.clone()).map(|z| z.timestamp().as_millisecond());
-        Ok(Range { start: start_of(first)?, today_start: start_of(today)?, end: start_of(today.tomorrow()?)?, first, today, zone })
+        Ok(Range {
+            start: start_of(first)?,
+            today_start: start_of(today)?,
+            end: start_of(today.tomorrow()?)?,
+            first,
+            today,
+            zone,
+        })
     }
 
     /// The local day of a quarter hour (its start, in ms), if it is in the range.
@@ -159,7 +166,13 @@ pub async fn stats(state: State, caller: Caller, Params(q): Params<StatsQuery>) 
     for span in spans.values() {
         let mut d = span.first;
         while d <= span.today {
-            per_day.entry(d).or_insert_with(|| DayStats { date: d.to_string(), met: 0, missed: 0, compliance: None, escalations: 0 });
+            per_day.entry(d).or_insert_with(|| DayStats {
+                date: d.to_string(),
+                met: 0,
+                missed: 0,
+                compliance: None,
+                escalations: 0,
+            });
             d = d.tomorrow().map_err(ApiError::internal)?;
         }
     }
@@ -175,7 +188,8 @@ pub async fn stats(state: State, caller: Caller, Params(q): Params<StatsQuery>) 
             "escalated" => day.escalations += row.count,
             _ => {
                 let agent = row.agent.unwrap_or_default();
-                let a = agents.entry(agent.clone()).or_insert(AgentPoints { agent, penalties: 0, rewards: 0, total: 0 });
+                let a =
+                    agents.entry(agent.clone()).or_insert(AgentPoints { agent, penalties: 0, rewards: 0, total: 0 });
                 if row.points < 0 {
                     a.penalties -= row.points;
                 } else {

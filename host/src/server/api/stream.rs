@@ -5,9 +5,9 @@
 use std::convert::Infallible;
 
 use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::{Stream, StreamExt};
 use serde::Deserialize;
 use tokio_stream::wrappers::BroadcastStream;
-use futures_util::{Stream, StreamExt};
 use utoipa::IntoParams;
 
 use super::{ApiError, ApiResult, Params, State};
@@ -41,9 +41,8 @@ pub async fn stream(
         let _ = closing.wait_for(|c| *c).await;
     };
     let events = BroadcastStream::new(state.stream.subscribe()).take_until(closed).filter_map(move |item| {
-        let event = item.ok().filter(|p| {
-            caller.sees(&p.department) && only.as_ref().is_none_or(|d| *d == p.department)
-        });
+        let event =
+            item.ok().filter(|p| caller.sees(&p.department) && only.as_ref().is_none_or(|d| *d == p.department));
         std::future::ready(event.map(|p| Ok(Event::default().event("outcome").data(&*p.json))))
     });
     Ok(Sse::new(events).keep_alive(KeepAlive::default()))

@@ -5,7 +5,7 @@ use sqlx::Row;
 use utoipa::ToSchema;
 
 use super::read::time_text;
-use super::{now_ms, Store};
+use super::{Store, now_ms};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UserRow {
@@ -157,11 +157,12 @@ impl Store {
     }
 
     pub async fn binding(&self, department: &str, revision: i64) -> anyhow::Result<Option<BindingRow>> {
-        let row = sqlx::query(&format!("SELECT {BINDING_COLUMNS} FROM bindings WHERE department = $1 AND revision = $2"))
-            .bind(department)
-            .bind(revision)
-            .fetch_optional(self.pool())
-            .await?;
+        let row =
+            sqlx::query(&format!("SELECT {BINDING_COLUMNS} FROM bindings WHERE department = $1 AND revision = $2"))
+                .bind(department)
+                .bind(revision)
+                .fetch_optional(self.pool())
+                .await?;
         Ok(row.as_ref().map(binding_row))
     }
 
@@ -177,7 +178,14 @@ impl Store {
     }
 
     /// Stores an uploaded component; `false` if that id and version exist already.
-    pub async fn insert_plugin(&self, id: &str, version: &str, sha256: &str, wasm: &[u8], by: &str) -> anyhow::Result<bool> {
+    pub async fn insert_plugin(
+        &self,
+        id: &str,
+        version: &str,
+        sha256: &str,
+        wasm: &[u8],
+        by: &str,
+    ) -> anyhow::Result<bool> {
         let done = sqlx::query(
             "INSERT INTO plugins (id, version, sha256, wasm, uploaded_at, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (id, version) DO NOTHING",
@@ -195,7 +203,8 @@ impl Store {
 
     /// The stored plugins: (id, version, sha256).
     pub async fn plugin_list(&self) -> anyhow::Result<Vec<(String, String, String)>> {
-        let rows = sqlx::query("SELECT id, version, sha256 FROM plugins ORDER BY id, version").fetch_all(self.pool()).await?;
+        let rows =
+            sqlx::query("SELECT id, version, sha256 FROM plugins ORDER BY id, version").fetch_all(self.pool()).await?;
         Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
     }
 
@@ -209,7 +218,13 @@ impl Store {
     }
 
     /// Records who changed what.
-    pub async fn audit(&self, actor: &str, action: &str, subject: &str, detail: serde_json::Value) -> anyhow::Result<()> {
+    pub async fn audit(
+        &self,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        detail: serde_json::Value,
+    ) -> anyhow::Result<()> {
         sqlx::query("INSERT INTO audit (at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5)")
             .bind(now_ms())
             .bind(actor)

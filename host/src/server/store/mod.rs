@@ -11,8 +11,8 @@
 //! batch in one statement).
 
 mod admin;
-mod read;
 mod postgres;
+mod read;
 mod schema;
 mod sqlite;
 
@@ -131,7 +131,8 @@ impl Store {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
                     // WAL lets readers work while a batch commits.
-                    conn.execute("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA cache_size=-2048;").await?;
+                    conn.execute("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA cache_size=-2048;")
+                        .await?;
                 }
                 Ok(())
             })
@@ -144,7 +145,9 @@ impl Store {
                 let options: sqlx::sqlite::SqliteConnectOptions = url.parse().with_context(opening)?;
                 let file = options.get_filename();
                 if file.to_string_lossy().starts_with("file:sqlx-in-memory") || url.contains("mode=memory") {
-                    anyhow::bail!("`{url}` is an in-memory database, which the server's connections cannot share: use sqlite://FILE");
+                    anyhow::bail!(
+                        "`{url}` is an in-memory database, which the server's connections cannot share: use sqlite://FILE"
+                    );
                 }
                 Writer::Sqlite(sqlite::Writer::open(file)?)
             }
@@ -192,7 +195,8 @@ impl Store {
             q.push(")");
             for row in Numbered::on(self.backend, &mut q).query().fetch_all(&self.pool).await? {
                 let (id, snapshot): (String, String) = (row.get(0), row.get(1));
-                let contact = serde_json::from_str(&snapshot).with_context(|| format!("contact {id}: stored snapshot"))?;
+                let contact =
+                    serde_json::from_str(&snapshot).with_context(|| format!("contact {id}: stored snapshot"))?;
                 found.push((contact, row.get::<i64, _>(2)));
             }
         }
@@ -239,7 +243,12 @@ impl Store {
     }
 
     /// Outcomes another node logged, for the local event stream.
-    pub async fn outcomes_between(&self, node: &str, first: i64, last: i64) -> anyhow::Result<Vec<(String, String, String)>> {
+    pub async fn outcomes_between(
+        &self,
+        node: &str,
+        first: i64,
+        last: i64,
+    ) -> anyhow::Result<Vec<(String, String, String)>> {
         let rows = sqlx::query(
             "SELECT c.department, l.contact_id, l.body FROM log l JOIN contacts c ON c.id = l.contact_id \
              WHERE l.id >= $1 AND l.id <= $2 AND l.node = $3 AND l.entry = 'outcome' ORDER BY l.id",
@@ -261,8 +270,10 @@ async fn migrate(pool: &AnyPool, backend: Backend) -> anyhow::Result<()> {
         conn.execute("SELECT pg_advisory_lock(7350000001)").await?;
     }
     let result = async {
-        conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
-            .await?;
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+        )
+        .await?;
         let rows = sqlx::query("SELECT version FROM schema_migrations").fetch_all(&mut *conn).await?;
         let applied: Vec<i64> = rows.iter().map(|r| r.get::<i64, _>(0)).collect();
         for (version, sql) in schema::MIGRATIONS {
@@ -270,10 +281,12 @@ async fn migrate(pool: &AnyPool, backend: Backend) -> anyhow::Result<()> {
                 continue;
             }
             let sql = match backend {
-                Backend::Sqlite => sql.replace("{serial}", "INTEGER PRIMARY KEY AUTOINCREMENT").replace("{blob}", "BLOB"),
-                Backend::Postgres => {
-                    sql.replace("{serial}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY").replace("{blob}", "BYTEA")
+                Backend::Sqlite => {
+                    sql.replace("{serial}", "INTEGER PRIMARY KEY AUTOINCREMENT").replace("{blob}", "BLOB")
                 }
+                Backend::Postgres => sql
+                    .replace("{serial}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
+                    .replace("{blob}", "BYTEA"),
             };
             let mut tx = sqlx::Connection::begin(&mut *conn).await?;
             let skip = backend == Backend::Sqlite && sql.trim_start().starts_with(schema::POSTGRES_ONLY);
@@ -352,4 +365,3 @@ pub fn enum_text<T: serde::Serialize>(value: &T) -> String {
 pub fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
-

@@ -38,7 +38,13 @@ pub(super) async fn writer(url: &str) -> sqlx::Result<AnyPool> {
 
 /// Claims up to `limit` timers due by `now` that no live node holds, for
 /// `lease_ms`; nodes skip each other's locked rows.
-pub(super) async fn claim_timers(pool: &AnyPool, node: &str, now: i64, lease_ms: i64, limit: i64) -> anyhow::Result<Vec<TimerRow>> {
+pub(super) async fn claim_timers(
+    pool: &AnyPool,
+    node: &str,
+    now: i64,
+    lease_ms: i64,
+    limit: i64,
+) -> anyhow::Result<Vec<TimerRow>> {
     let rows = sqlx::query(
         "UPDATE timers SET claimed_by = $1, lease_until = $2 WHERE (contact_id, kind, name) IN ( \
            SELECT contact_id, kind, name FROM timers \
@@ -119,8 +125,11 @@ pub(super) async fn commit(pool: &AnyPool, batch: &Batch, node: &str, notify: bo
             })
         })
         .collect();
-    let settled: Vec<_> =
-        batch.timers_done.iter().map(|(contact, kind, name)| json!({"contact_id": contact, "kind": kind, "name": name})).collect();
+    let settled: Vec<_> = batch
+        .timers_done
+        .iter()
+        .map(|(contact, kind, name)| json!({"contact_id": contact, "kind": kind, "name": name}))
+        .collect();
     // A fired timer the batch also settles or sets again needs no delete of
     // its own (and one statement must not touch a row twice).
     let rewritten: HashSet<(&str, &str, &str)> = batch

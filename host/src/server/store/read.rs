@@ -115,7 +115,11 @@ pub(crate) fn time_text(ms: i64) -> String {
 }
 
 impl Store {
-    pub async fn list_contacts(&self, filter: &ContactFilter, departments: Option<&[String]>) -> anyhow::Result<Vec<ContactSummary>> {
+    pub async fn list_contacts(
+        &self,
+        filter: &ContactFilter,
+        departments: Option<&[String]>,
+    ) -> anyhow::Result<Vec<ContactSummary>> {
         let mut q = QueryBuilder::new(
             "SELECT id, department, state, agent, category, channel, customer, opened_at, updated_at, plugin_id, plugin_version, binding \
              FROM contacts WHERE 1 = 1",
@@ -235,7 +239,11 @@ impl Store {
     }
 
     /// Pending deadlines of the caller's departments, soonest first.
-    pub async fn deadlines_due(&self, departments: Option<&[String]>, limit: i64) -> anyhow::Result<Vec<(String, String, String, i64)>> {
+    pub async fn deadlines_due(
+        &self,
+        departments: Option<&[String]>,
+        limit: i64,
+    ) -> anyhow::Result<Vec<(String, String, String, i64)>> {
         let mut q = QueryBuilder::new("SELECT contact_id, department, name, due FROM timers WHERE kind = 'deadline'");
         scope(&mut q, "department", departments);
         q.push(" ORDER BY due LIMIT ").push_bind(limit.clamp(1, 1000));
@@ -274,7 +282,12 @@ impl Store {
 
     /// Deadline, escalation and points outcomes of `departments` in `[from, to)`
     /// (ms), counted per department, kind, agent and quarter hour.
-    pub async fn outcome_counts(&self, departments: &[String], from: i64, to: i64) -> anyhow::Result<Vec<OutcomeCount>> {
+    pub async fn outcome_counts(
+        &self,
+        departments: &[String],
+        from: i64,
+        to: i64,
+    ) -> anyhow::Result<Vec<OutcomeCount>> {
         let mut q = QueryBuilder::new(format!(
             "SELECT c.department, l.kind, l.agent, l.at / {QUARTER_MS} * {QUARTER_MS}, COUNT(*), CAST(COALESCE(SUM(l.points), 0) AS BIGINT) \
              FROM {STATS_FROM} AND l.entry = 'outcome'"
@@ -297,7 +310,13 @@ impl Store {
     }
 
     /// Missed deadlines and escalations of `departments` in `[from, to)` (ms), newest first.
-    pub async fn incidents(&self, departments: &[String], from: i64, to: i64, limit: i64) -> anyhow::Result<Vec<Incident>> {
+    pub async fn incidents(
+        &self,
+        departments: &[String],
+        from: i64,
+        to: i64,
+        limit: i64,
+    ) -> anyhow::Result<Vec<Incident>> {
         let mut q = QueryBuilder::new(format!(
             "SELECT l.contact_id, c.department, c.agent, l.at, l.body \
              FROM {STATS_FROM} AND l.kind IN ('deadline_missed', 'escalated') AND l.entry = 'outcome'"

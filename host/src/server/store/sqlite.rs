@@ -30,7 +30,8 @@ pub(super) struct Writer {
 impl Writer {
     /// Opens the database file the migrations already created.
     pub(super) fn open(path: &Path) -> anyhow::Result<Writer> {
-        let conn = rusqlite::Connection::open(path).with_context(|| format!("cannot open {} for writing", path.display()))?;
+        let conn =
+            rusqlite::Connection::open(path).with_context(|| format!("cannot open {} for writing", path.display()))?;
         // WAL lets readers work while a batch commits; FULL fsyncs every
         // commit, which batching makes affordable.
         conn.execute_batch(&format!(
@@ -89,7 +90,8 @@ impl Writer {
         for (contact, kind, name) in &batch.timers_done {
             done.execute(params![contact, kind, name])?;
         }
-        let mut fired = tx.prepare_cached("DELETE FROM timers WHERE contact_id = ?1 AND kind = ?2 AND name = ?3 AND due = ?4")?;
+        let mut fired =
+            tx.prepare_cached("DELETE FROM timers WHERE contact_id = ?1 AND kind = ?2 AND name = ?3 AND due = ?4")?;
         for t in &batch.timers_fired {
             fired.execute(params![t.contact_id, t.kind, t.name, t.due])?;
         }
@@ -107,7 +109,16 @@ impl Writer {
              purpose = excluded.purpose, status = excluded.status, attempts = excluded.attempts",
         )?;
         for c in &batch.callbacks {
-            callback.execute(params![c.contact_id, c.id, c.department, c.agent, c.due, c.purpose, c.status, c.attempts])?;
+            callback.execute(params![
+                c.contact_id,
+                c.id,
+                c.department,
+                c.agent,
+                c.due,
+                c.purpose,
+                c.status,
+                c.attempts
+            ])?;
         }
         drop((log, done, fired, set, callback));
         tx.commit()?;
@@ -115,7 +126,13 @@ impl Writer {
     }
 
     /// Claims up to `limit` timers due by `now` whose lease (if any) ran out.
-    pub(super) fn claim_timers(&self, node: &str, now: i64, lease_ms: i64, limit: i64) -> anyhow::Result<Vec<TimerRow>> {
+    pub(super) fn claim_timers(
+        &self,
+        node: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: i64,
+    ) -> anyhow::Result<Vec<TimerRow>> {
         let mut conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let timers = {
@@ -127,7 +144,13 @@ impl Writer {
                  RETURNING contact_id, kind, name, due, department",
             )?;
             let rows = claim.query_map(params![node, now + lease_ms, now, limit], |r| {
-                Ok(TimerRow { contact_id: r.get(0)?, kind: r.get(1)?, name: r.get(2)?, due: r.get(3)?, department: r.get(4)? })
+                Ok(TimerRow {
+                    contact_id: r.get(0)?,
+                    kind: r.get(1)?,
+                    name: r.get(2)?,
+                    due: r.get(3)?,
+                    department: r.get(4)?,
+                })
             })?;
             rows.collect::<Result<Vec<_>, _>>()?
         };

@@ -27,25 +27,16 @@ pub fn on_event(cfg: &Config, contact: &Contact, event: &Event, out: &mut Vec<Ac
         }
         Event::Reopened(_) if complaint => {
             out.extend(scripts::show(cfg, "apology", contact));
-            let fresh = !contact.is_pending(COMPLAINT_FRONT_LINE)
-                && !contact.is_pending(SPECIAL_TEAM_SOLUTION);
+            let fresh = !contact.is_pending(COMPLAINT_FRONT_LINE) && !contact.is_pending(SPECIAL_TEAM_SOLUTION);
             if fresh {
-                if contact.severity == Severity::Major
-                    || contact.deadline(SPECIAL_TEAM_SOLUTION).is_some()
-                {
+                if contact.severity == Severity::Major || contact.deadline(SPECIAL_TEAM_SOLUTION).is_some() {
                     escalate(cfg, contact, "买家再次投诉", out);
                 } else {
-                    out.push(deadline(
-                        cfg,
-                        COMPLAINT_FRONT_LINE,
-                        cfg.complaint_front_line_within,
-                    ));
+                    out.push(deadline(cfg, COMPLAINT_FRONT_LINE, cfg.complaint_front_line_within));
                 }
             }
         }
-        Event::DepartmentReplied(r)
-            if r.from == cfg.special_team && contact.is_pending(SPECIAL_TEAM_SOLUTION) =>
-        {
+        Event::DepartmentReplied(r) if r.from == cfg.special_team && contact.is_pending(SPECIAL_TEAM_SOLUTION) => {
             out.push(act::meet(SPECIAL_TEAM_SOLUTION));
             out.extend(scripts::show(cfg, "complaint-solution", contact));
         }
@@ -57,24 +48,11 @@ pub fn on_event(cfg: &Config, contact: &Contact, event: &Event, out: &mut Vec<Ac
             }
         }
         Event::DeadlinePassed(d) if d.name == COMPLAINT_FRONT_LINE => {
-            out.push(act::penalize(
-                "",
-                cfg.complaint_front_line_points,
-                "EC-C1",
-                "一般投诉没有在时限内由一线处理完毕",
-            ));
-            out.push(act::escalate(
-                "supervisor",
-                &cfg.supervisor,
-                "EC-C1 一般投诉超过一线处理时限",
-            ));
+            out.push(act::penalize("", cfg.complaint_front_line_points, "EC-C1", "一般投诉没有在时限内由一线处理完毕"));
+            out.push(act::escalate("supervisor", &cfg.supervisor, "EC-C1 一般投诉超过一线处理时限"));
         }
         Event::DeadlinePassed(d) if d.name == SPECIAL_TEAM_SOLUTION => {
-            out.push(act::escalate(
-                "manager",
-                &cfg.manager,
-                "EC-C2 专项小组超过时限仍未给出解决方案",
-            ));
+            out.push(act::escalate("manager", &cfg.manager, "EC-C2 专项小组超过时限仍未给出解决方案"));
         }
         _ => {}
     }
@@ -84,14 +62,8 @@ pub fn on_event(cfg: &Config, contact: &Contact, event: &Event, out: &mut Vec<Ac
 fn start(cfg: &Config, contact: &Contact, out: &mut Vec<Action>) {
     if contact.severity == Severity::Major {
         escalate(cfg, contact, "重大投诉", out);
-    } else if contact.deadline(COMPLAINT_FRONT_LINE).is_none()
-        && contact.deadline(SPECIAL_TEAM_SOLUTION).is_none()
-    {
-        out.push(deadline(
-            cfg,
-            COMPLAINT_FRONT_LINE,
-            cfg.complaint_front_line_within,
-        ));
+    } else if contact.deadline(COMPLAINT_FRONT_LINE).is_none() && contact.deadline(SPECIAL_TEAM_SOLUTION).is_none() {
+        out.push(deadline(cfg, COMPLAINT_FRONT_LINE, cfg.complaint_front_line_within));
     }
 }
 
@@ -104,27 +76,12 @@ fn escalate(cfg: &Config, contact: &Contact, why: &str, out: &mut Vec<Action>) {
         out.push(act::cancel(COMPLAINT_FRONT_LINE));
     }
     let within = scripts::human_span(&cfg.special_team_within);
-    out.push(act::escalate(
-        "special-team",
-        &cfg.special_team,
-        &format!("EC-C2 {why},升级专项小组"),
-    ));
-    out.push(deadline(
-        cfg,
-        SPECIAL_TEAM_SOLUTION,
-        cfg.special_team_within,
-    ));
-    out.push(act::notify(
-        &cfg.special_team,
-        &format!("{why}(联系 {}):请在{within}内给出解决方案", contact.id),
-    ));
+    out.push(act::escalate("special-team", &cfg.special_team, &format!("EC-C2 {why},升级专项小组")));
+    out.push(deadline(cfg, SPECIAL_TEAM_SOLUTION, cfg.special_team_within));
+    out.push(act::notify(&cfg.special_team, &format!("{why}(联系 {}):请在{within}内给出解决方案", contact.id)));
     out.extend(scripts::show(cfg, "special-team", contact));
 }
 
 fn deadline(cfg: &Config, name: &str, after: Span) -> Action {
-    if cfg.complaint_business_time {
-        act::business_deadline(name, after)
-    } else {
-        act::deadline(name, after)
-    }
+    if cfg.complaint_business_time { act::business_deadline(name, after) } else { act::deadline(name, after) }
 }

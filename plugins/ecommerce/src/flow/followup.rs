@@ -19,11 +19,7 @@ pub fn on_event(cfg: &Config, contact: &Contact, event: &Event, out: &mut Vec<Ac
                 "满意度回访:确认买家对处理结果是否满意(EC-F1)",
             ));
         }
-        Event::Reopened(_)
-            if contact
-                .callback(SATISFACTION)
-                .is_some_and(|c| c.status == CallbackStatus::Pending) =>
-        {
+        Event::Reopened(_) if contact.callback(SATISFACTION).is_some_and(|c| c.status == CallbackStatus::Pending) => {
             out.push(act::cancel_callback(SATISFACTION));
         }
         Event::CallbackDue(cb) if cb.id == SATISFACTION => {
@@ -33,30 +29,16 @@ pub fn on_event(cfg: &Config, contact: &Contact, event: &Event, out: &mut Vec<Ac
                 "EC-F1",
                 "问题解决后没有在时限内完成满意度回访",
             ));
-            out.push(act::notify(
-                &cfg.supervisor,
-                &format!("联系 {} 的满意度回访已超时", contact.id),
-            ));
+            out.push(act::notify(&cfg.supervisor, &format!("联系 {} 的满意度回访已超时", contact.id)));
         }
-        Event::CallbackAttempted(a)
-            if which(contact, &a.callback, &a.outcome) == Some(SATISFACTION) =>
-        {
+        Event::CallbackAttempted(a) if which(contact, &a.callback, &a.outcome) == Some(SATISFACTION) => {
             match a.outcome.as_str() {
                 "satisfied" if cfg.satisfied_reward_points > 0 => {
-                    out.push(act::reward(
-                        &a.agent,
-                        cfg.satisfied_reward_points,
-                        "EC-F2",
-                        "满意度回访:买家满意",
-                    ));
+                    out.push(act::reward(&a.agent, cfg.satisfied_reward_points, "EC-F2", "满意度回访:买家满意"));
                 }
                 "unsatisfied" => {
                     out.extend(scripts::show(cfg, "callback-unsatisfied", contact));
-                    out.push(act::escalate(
-                        "supervisor",
-                        &cfg.supervisor,
-                        "EC-F1 满意度回访:买家不满意,汇报主管",
-                    ));
+                    out.push(act::escalate("supervisor", &cfg.supervisor, "EC-F1 满意度回访:买家不满意,汇报主管"));
                 }
                 _ => {}
             }

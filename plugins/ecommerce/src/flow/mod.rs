@@ -44,8 +44,5 @@ pub fn on_event(cfg: &Config, contact: &Contact, event: &Event) -> Vec<Action> {
 
 /// The agent to charge: the event's agent when it names one, else the owner.
 fn agent_of(contact: &Contact, agent: Option<&str>) -> String {
-    agent
-        .filter(|a| !a.is_empty())
-        .unwrap_or(contact.owner())
-        .to_string()
+    agent.filter(|a| !a.is_empty()).unwrap_or(contact.owner()).to_string()
 }

@@ -60,10 +60,7 @@ pub fn on_event(cfg: &Config, contact: &Contact, event: &Event, out: &mut Vec<Ac
         }
         Event::Answered(_) => out.extend(scripts::show(cfg, "greeting", contact)),
         Event::Message(m) if m.from == Speaker::Customer => {
-            if chat
-                && cfg.first_response_from_customer_message
-                && contact.deadline(FIRST_RESPONSE).is_none()
-            {
+            if chat && cfg.first_response_from_customer_message && contact.deadline(FIRST_RESPONSE).is_none() {
                 out.push(act::deadline(FIRST_RESPONSE, cfg.first_response_within));
             } else if chat
                 && is_question(&m.text)
@@ -96,45 +93,21 @@ pub fn on_event(cfg: &Config, contact: &Contact, event: &Event, out: &mut Vec<Ac
             if contact.is_pending(HOLD_REPLY) {
                 out.push(act::cancel(HOLD_REPLY));
                 let who = super::agent_of(contact, Some(agent.as_str()));
-                out.push(hold_violation(
-                    cfg,
-                    contact,
-                    &who,
-                    "告知买家稍等后没有回复就结束了会话",
-                ));
+                out.push(hold_violation(cfg, contact, &who, "告知买家稍等后没有回复就结束了会话"));
             }
         }
         Event::DeadlinePassed(d) if d.name == FIRST_RESPONSE => {
             if contact.owner().is_empty() {
-                out.push(act::escalate(
-                    "supervisor",
-                    &cfg.supervisor,
-                    "EC-R1 在线咨询超过首响时限仍无客服接待",
-                ));
+                out.push(act::escalate("supervisor", &cfg.supervisor, "EC-R1 在线咨询超过首响时限仍无客服接待"));
             } else {
-                out.push(act::penalize(
-                    "",
-                    cfg.first_response_points,
-                    "EC-R1",
-                    "在线咨询首次响应超时",
-                ));
+                out.push(act::penalize("", cfg.first_response_points, "EC-R1", "在线咨询首次响应超时"));
             }
         }
         Event::DeadlinePassed(d) if d.name == HOLD_REPLY => {
-            out.push(hold_violation(
-                cfg,
-                contact,
-                contact.owner(),
-                "告知买家稍等后超时没有回复",
-            ));
+            out.push(hold_violation(cfg, contact, contact.owner(), "告知买家稍等后超时没有回复"));
         }
         Event::DeadlinePassed(d) if d.name == ANSWER_QUESTION => {
-            out.push(act::penalize(
-                "",
-                cfg.answer_question_points,
-                "EC-R2",
-                "买家的问题没有在时限内回复(有问必答)",
-            ));
+            out.push(act::penalize("", cfg.answer_question_points, "EC-R2", "买家的问题没有在时限内回复(有问必答)"));
         }
         _ => {}
     }
@@ -142,10 +115,7 @@ pub fn on_event(cfg: &Config, contact: &Contact, event: &Event, out: &mut Vec<Ac
 
 /// EC-T3 as a violation, quoting the message that put the buyer on hold.
 fn hold_violation(cfg: &Config, contact: &Contact, agent: &str, what: &str) -> Action {
-    let excerpt = contact
-        .memory("hold_message")
-        .unwrap_or("请稍等")
-        .to_string();
+    let excerpt = contact.memory("hold_message").unwrap_or("请稍等").to_string();
     act::violation(
         agent,
         Violation {

@@ -32,10 +32,7 @@ pub fn on_event(cfg: &Config, contact: &Contact, event: &Event, out: &mut Vec<Ac
             if category == "after_sales" {
                 require_order_fields(cfg, out);
             }
-            if contact
-                .field("order_status")
-                .is_some_and(|s| UNPAID.contains(&s))
-            {
+            if contact.field("order_status").is_some_and(|s| UNPAID.contains(&s)) {
                 urge(cfg, contact, out);
             }
         }
@@ -51,9 +48,7 @@ pub fn on_event(cfg: &Config, contact: &Contact, event: &Event, out: &mut Vec<Ac
             require_order_fields(cfg, out);
             out.extend(scripts::show(cfg, "classify-problem", contact));
         }
-        Event::Classified(c) if c.category == "pre_sales" => {
-            out.extend(scripts::show(cfg, "pre-sales", contact))
-        }
+        Event::Classified(c) if c.category == "pre_sales" => out.extend(scripts::show(cfg, "pre-sales", contact)),
         Event::FieldSet(f) if f.name == "order_status" => {
             if UNPAID.contains(&f.value.as_str()) {
                 urge(cfg, contact, out);
@@ -63,18 +58,13 @@ pub fn on_event(cfg: &Config, contact: &Contact, event: &Event, out: &mut Vec<Ac
                 out.extend(scripts::show(cfg, "confirm-order", contact));
             }
         }
-        Event::FieldSet(f) if f.name == "refund_amount" || f.name == "paid_amount" => {
-            amounts(cfg, contact, out)
-        }
+        Event::FieldSet(f) if f.name == "refund_amount" || f.name == "paid_amount" => amounts(cfg, contact, out),
         Event::Custom(c) if c.kind == "order_unpaid" => urge(cfg, contact, out),
         Event::Custom(c) if c.kind == "order_paid" => paid(contact, out),
         Event::Custom(c) if c.kind == "buyer_blocked" => {
             let agent = super::agent_of(contact, c.agent.as_deref());
-            let how = c
-                .fields
-                .iter()
-                .find(|(k, _)| k == "tool" || k == "reason")
-                .map_or("拉黑买家", |(_, v)| v.as_str());
+            let how =
+                c.fields.iter().find(|(k, _)| k == "tool" || k == "reason").map_or("拉黑买家", |(_, v)| v.as_str());
             out.push(act::violation(
                 &agent,
                 Violation {
@@ -87,12 +77,7 @@ pub fn on_event(cfg: &Config, contact: &Contact, event: &Event, out: &mut Vec<Ac
             ));
         }
         Event::CallbackDue(cb) if cb.id == URGE_PAYMENT => {
-            out.push(act::penalize(
-                "",
-                cfg.urge_unpaid_points,
-                "EC-P1",
-                "未付款订单没有在时限内催付",
-            ));
+            out.push(act::penalize("", cfg.urge_unpaid_points, "EC-P1", "未付款订单没有在时限内催付"));
         }
         _ => {}
     }
@@ -100,36 +85,22 @@ pub fn on_event(cfg: &Config, contact: &Contact, event: &Event, out: &mut Vec<Ac
 
 fn require_order_fields(cfg: &Config, out: &mut Vec<Action>) {
     if !cfg.after_sales_required_fields.is_empty() {
-        let fields: Vec<&str> = cfg
-            .after_sales_required_fields
-            .iter()
-            .map(String::as_str)
-            .collect();
+        let fields: Vec<&str> = cfg.after_sales_required_fields.iter().map(String::as_str).collect();
         out.push(act::require("resolved", &fields, "EC-A1"));
     }
 }
 
 /// Shows the urging script and gives the agent until the callback is due.
 fn urge(cfg: &Config, contact: &Contact, out: &mut Vec<Action>) {
-    if contact
-        .callback(URGE_PAYMENT)
-        .is_some_and(|c| c.status == CallbackStatus::Pending)
-    {
+    if contact.callback(URGE_PAYMENT).is_some_and(|c| c.status == CallbackStatus::Pending) {
         return;
     }
     out.extend(scripts::show(cfg, "urge-payment", contact));
-    out.push(act::callback(
-        URGE_PAYMENT,
-        cfg.urge_unpaid_within,
-        "催付:提醒买家为拍下未付款的订单付款(EC-P1)",
-    ));
+    out.push(act::callback(URGE_PAYMENT, cfg.urge_unpaid_within, "催付:提醒买家为拍下未付款的订单付款(EC-P1)"));
 }
 
 fn paid(contact: &Contact, out: &mut Vec<Action>) {
-    if contact
-        .callback(URGE_PAYMENT)
-        .is_some_and(|c| c.status == CallbackStatus::Pending)
-    {
+    if contact.callback(URGE_PAYMENT).is_some_and(|c| c.status == CallbackStatus::Pending) {
         out.push(act::cancel_callback(URGE_PAYMENT));
     }
 }
@@ -137,10 +108,8 @@ fn paid(contact: &Contact, out: &mut Vec<Action>) {
 /// Shows the verification script and flags a refund above what was paid.
 fn amounts(cfg: &Config, contact: &Contact, out: &mut Vec<Action>) {
     out.extend(scripts::show(cfg, "verify-amount", contact));
-    let (Some(paid), Some(refund)) = (
-        cents(contact.field("paid_amount")),
-        cents(contact.field("refund_amount")),
-    ) else {
+    let (Some(paid), Some(refund)) = (cents(contact.field("paid_amount")), cents(contact.field("refund_amount")))
+    else {
         return;
     };
     if refund > paid {
@@ -159,11 +128,7 @@ fn amounts(cfg: &Config, contact: &Contact, out: &mut Vec<Action>) {
 
 /// An amount in cents ("59.9", "59.90元", "¥59"), exact (no floating point).
 fn cents(value: Option<&str>) -> Option<i64> {
-    let v = value?
-        .trim()
-        .trim_start_matches(['¥', '￥'])
-        .trim_end_matches('元')
-        .trim();
+    let v = value?.trim().trim_start_matches(['¥', '￥']).trim_end_matches('元').trim();
     let (whole, frac) = v.split_once('.').unwrap_or((v, ""));
     if whole.is_empty()
         || !whole.chars().all(|c| c.is_ascii_digit())

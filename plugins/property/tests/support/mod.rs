@@ -29,10 +29,7 @@ fn calling(category: &str) -> ContactBuilder {
 
 /// The same contact after the owner hung up with the matter open.
 pub fn hung_up(category: &str) -> Contact {
-    calling(category)
-        .state(State::Pending)
-        .ended_at(at(5 * MIN))
-        .build()
+    calling(category).state(State::Pending).ended_at(at(5 * MIN)).build()
 }
 
 pub fn with_memory(mut c: Contact, key: &str, value: &str) -> Contact {
@@ -41,21 +38,13 @@ pub fn with_memory(mut c: Contact, key: &str, value: &str) -> Contact {
 }
 
 pub fn with_deadline(mut c: Contact, name: &str, status: DeadlineStatus) -> Contact {
-    c.deadlines.push(DeadlineInfo {
-        name: name.into(),
-        due: at(HOUR),
-        status,
-    });
+    c.deadlines.push(DeadlineInfo { name: name.into(), due: at(HOUR), status });
     c
 }
 
 /// A resolved contact with callback `id` just attempted with `outcome`.
 pub fn visited(category: &str, id: &str, outcome: &str) -> Contact {
-    let status = if outcome == "no_answer" {
-        CallbackStatus::Pending
-    } else {
-        CallbackStatus::Done
-    };
+    let status = if outcome == "no_answer" { CallbackStatus::Pending } else { CallbackStatus::Done };
     calling(category)
         .state(State::Resolved)
         .ended_at(at(5 * MIN))
@@ -66,18 +55,11 @@ pub fn visited(category: &str, id: &str, outcome: &str) -> Contact {
 }
 
 pub fn attempt(id: &str, outcome: &str) -> Event {
-    Event::CallbackAttempted(CallbackAttempted {
-        agent: "a2".into(),
-        outcome: outcome.into(),
-        callback: id.into(),
-    })
+    Event::CallbackAttempted(CallbackAttempted { agent: "a2".into(), outcome: outcome.into(), callback: id.into() })
 }
 
 pub fn passed(name: &str) -> Event {
-    Event::DeadlinePassed(DeadlinePassed {
-        name: name.into(),
-        due: at(HOUR),
-    })
+    Event::DeadlinePassed(DeadlinePassed { name: name.into(), due: at(HOUR) })
 }
 
 /// The deadlines set, as (name, seconds in natural time).
