@@ -113,7 +113,7 @@ async fn add_user(args: &UserArgs) -> anyhow::Result<(Store, String)> {
     } else {
         existing.map(|u| u.departments).unwrap_or_default()
     };
-    let user = server::api::admin::new_user(&store, &args.name, &args.role, &departments, args.password.as_deref())
+    let user = server::api::users::new_user(&store, &args.name, &args.role, &departments, args.password.as_deref())
         .await
         .map_err(anyhow::Error::msg)?;
     store

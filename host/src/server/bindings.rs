@@ -105,5 +105,5 @@ pub async fn seed(store: &Store, rules: &Rules, catalog: &Catalog) -> anyhow::Re
                 .await?;
         }
     }
-    Ok(store.current_bindings().await?)
+    store.current_bindings().await
 }

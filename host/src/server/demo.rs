@@ -61,7 +61,7 @@ async fn users(node: &Node) -> anyhow::Result<Vec<(String, String, String)>> {
     for u in USERS {
         let password = auth::random_hex(6);
         let departments: Vec<String> = u.departments.iter().map(|d| d.to_string()).collect();
-        super::api::admin::new_user(&node.state.store, u.name, u.role, &departments, Some(&password))
+        super::api::users::new_user(&node.state.store, u.name, u.role, &departments, Some(&password))
             .await
             .map_err(|e| anyhow::anyhow!("demo user {}: {e}", u.name))?;
         out.push((u.name.to_string(), u.role.to_string(), password));

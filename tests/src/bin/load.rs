@@ -149,12 +149,11 @@ async fn main() -> anyhow::Result<()> {
             loop {
                 let tick = if every == 0 { Duration::from_millis(200) } else { Duration::from_secs(every) };
                 tokio::time::sleep(tick).await;
-                if let Some(d) = deadline {
-                    if Instant::now() >= d {
+                if let Some(d) = deadline
+                    && Instant::now() >= d {
                         shared.stop.store(true, Ordering::Relaxed);
                         return;
                     }
-                }
                 if every > 0 {
                     let n = shared.requests.load(Ordering::Relaxed);
                     let now = Instant::now();

@@ -57,14 +57,13 @@ pub async fn create(state: State, caller: Caller, Body(body): Body<Value>) -> Ap
             return Err(ApiError::bad_request("invalid_id", "`id` must be 1–100 letters, digits, `-`, `_` or `.`"));
         }
     };
-    if let Some(t) = map.remove("type") {
-        if t != "opened" {
+    if let Some(t) = map.remove("type")
+        && t != "opened" {
             return Err(ApiError::bad_request(
                 "invalid_body",
                 "POST /contacts takes an `opened` event; post other events to /contacts/{id}/events",
             ));
         }
-    }
     map.remove("at");
     map.remove("contact");
     let mut raw = Value::Object(map.clone());
@@ -120,11 +119,10 @@ pub async fn post_event(
         return Err(ApiError::forbidden("authors upload plugins; they do not work contacts"));
     }
     let mut raw = body;
-    if let Some(c) = raw.get("contact").and_then(Value::as_str) {
-        if c != id {
+    if let Some(c) = raw.get("contact").and_then(Value::as_str)
+        && c != id {
             return Err(ApiError::bad_request("invalid_body", format!("`contact` is `{c}` but the path names `{id}`")));
         }
-    }
     if let Value::Object(map) = &mut raw {
         map.remove("at");
     }
@@ -253,19 +251,17 @@ pub struct ContactList {
 #[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts", params(ListQuery),
     responses((status = 200, body = ContactList), (status = 400, body = super::ErrorBody)))]
 pub async fn list(state: State, caller: Caller, Params(q): Params<ListQuery>) -> ApiResult<axum::Json<ContactList>> {
-    if let Some(d) = &q.department {
-        if !caller.sees(d) {
+    if let Some(d) = &q.department
+        && !caller.sees(d) {
             return Err(ApiError::forbidden(format!("you ({}) do not work for department `{d}`", caller.name)));
         }
-    }
-    if let Some(s) = &q.state {
-        if !["waiting", "in_progress", "pending", "resolved", "closed"].contains(&s.as_str()) {
+    if let Some(s) = &q.state
+        && !["waiting", "in_progress", "pending", "resolved", "closed"].contains(&s.as_str()) {
             return Err(ApiError::bad_request(
                 "invalid_query",
                 format!("unknown state `{s}` (waiting, in_progress, pending, resolved, closed)"),
             ));
         }
-    }
     let filter =
         ContactFilter { department: q.department, state: q.state, agent: q.agent, limit: q.limit.unwrap_or(200) };
     let contacts = state.store.list_contacts(&filter, caller.scope()).await?;

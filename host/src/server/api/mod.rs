@@ -5,10 +5,13 @@
 //! fields, wrong role, unknown department, oversized body); 5xx only when
 //! the server itself fails.
 
-pub mod admin;
 pub mod contacts;
+pub mod departments;
+pub mod plugins;
+pub mod session;
 pub mod stats;
 pub mod stream;
+pub mod users;
 
 use std::sync::Arc;
 
@@ -181,11 +184,11 @@ impl Caller {
 #[openapi(
     info(title = "Sopline API", description = "Run a contact centre's SOPs as code: contacts, events, outcomes, bindings, plugins."),
     paths(
-        admin::login, admin::me,
+        session::login, session::me,
         contacts::create, contacts::post_event, contacts::get_contact, contacts::list, contacts::check, contacts::script,
         contacts::callbacks, contacts::deadlines, contacts::points, stats::stats,
-        admin::departments, admin::put_binding, admin::migrate, admin::plugins, admin::upload_plugin, admin::plugin,
-        admin::users, admin::add_user, admin::audit,
+        departments::departments, departments::put_binding, departments::migrate, plugins::plugins, plugins::upload_plugin, plugins::plugin,
+        users::users, users::add_user, users::audit,
         stream::stream,
     ),
     modifiers(&BearerAuth),
@@ -210,8 +213,8 @@ impl utoipa::Modify for BearerAuth {
 pub fn router(state: Arc<AppState>) -> Router {
     use axum::extract::DefaultBodyLimit;
     let api = Router::new()
-        .route("/login", post(admin::login))
-        .route("/me", get(admin::me))
+        .route("/login", post(session::login))
+        .route("/me", get(session::me))
         .route("/contacts", post(contacts::create).get(contacts::list))
         .route("/contacts/{id}", get(contacts::get_contact))
         .route("/contacts/{id}/events", post(contacts::post_event))
@@ -221,19 +224,21 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/deadlines", get(contacts::deadlines))
         .route("/points", get(contacts::points))
         .route("/stats", get(stats::stats))
-        .route("/departments", get(admin::departments))
-        .route("/departments/{id}/binding", put(admin::put_binding))
-        .route("/departments/{id}/migrate", post(admin::migrate))
-        .route("/plugins", get(admin::plugins))
-        .route("/plugins/{id}/{version}", get(admin::plugin))
-        .route("/users", get(admin::users).post(admin::add_user))
-        .route("/audit", get(admin::audit))
+        .route("/departments", get(departments::departments))
+        .route("/departments/{id}/binding", put(departments::put_binding))
+        .route("/departments/{id}/migrate", post(departments::migrate))
+        .route("/plugins", get(plugins::plugins))
+        .route("/plugins/{id}/{version}", get(plugins::plugin))
+        .route("/users", get(users::users).post(users::add_user))
+        .route("/audit", get(users::audit))
         .route("/stream", get(stream::stream))
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .layer(DefaultBodyLimit::max(64 * 1024))
         // Components are bigger than events.
         .merge(
-            Router::new().route("/plugins", post(admin::upload_plugin)).layer(DefaultBodyLimit::max(32 * 1024 * 1024)),
+            Router::new()
+                .route("/plugins", post(plugins::upload_plugin))
+                .layer(DefaultBodyLimit::max(32 * 1024 * 1024)),
         )
         .fallback(|| async { ApiError::not_found("no such API path; see /api/v1/openapi.json") });
     Router::new()

@@ -10,18 +10,20 @@
 //! connection, prepared single-row statements) and [`postgres`] (the whole
 //! batch in one statement).
 
-mod admin;
+mod bindings;
 mod postgres;
 mod read;
 mod schema;
 mod sqlite;
+mod users;
 
 use anyhow::Context as _;
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor, QueryBuilder, Row};
 
-pub use admin::{AuditEntry, BindingRow, UserRow};
+pub use bindings::BindingRow;
 pub use read::{CallbackView, ContactFilter, ContactSummary, PointsRow};
+pub use users::{AuditEntry, UserRow};
 
 use crate::contact::Contact;
 

@@ -1,0 +1,80 @@
+//! Plugin components: list, upload (authors and admins), inspect.
+
+use axum::Json;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::{ApiError, ApiResult, State};
+use crate::server::auth::{Caller, Role};
+
+#[derive(Serialize, ToSchema)]
+pub struct PluginList {
+    #[schema(value_type = Vec<Object>)]
+    pub plugins: Vec<Value>,
+}
+
+/// Every plugin version stored.
+#[utoipa::path(get, path = "/api/v1/plugins", tag = "plugins", responses((status = 200, body = PluginList)))]
+pub async fn plugins(state: State, _caller: Caller) -> ApiResult<Json<PluginList>> {
+    let plugins = state
+        .store
+        .plugin_list()
+        .await?
+        .into_iter()
+        .map(|(id, version, sha256)| serde_json::json!({ "id": id, "version": version, "sha256": sha256 }))
+        .collect();
+    Ok(Json(PluginList { plugins }))
+}
+
+/// Upload a plugin component (the body is the `.wasm`). Authors and admins.
+#[utoipa::path(post, path = "/api/v1/plugins", tag = "plugins", request_body(content = Vec<u8>, content_type = "application/wasm"),
+    responses((status = 201, description = "the manifest"), (status = 422, body = super::ErrorBody, description = "not a compatible plugin")))]
+pub async fn upload_plugin(
+    state: State,
+    caller: Caller,
+    body: axum::body::Bytes,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    caller.require(&[Role::Author, Role::Admin], "uploading a plugin")?;
+    let wasm = body.to_vec();
+    let runtime_state = state.clone();
+    let loaded = tokio::task::spawn_blocking(move || runtime_state.runtime.load(&wasm).map(|p| (p, wasm)))
+        .await
+        .map_err(ApiError::internal)?;
+    let (plugin, wasm) =
+        loaded.map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_plugin", e.to_string()))?;
+    let m = plugin.manifest.clone();
+    if !state.store.insert_plugin(&m.id, &m.version, &plugin.sha256(), &wasm, &caller.name).await? {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            format!("{}@{} is already stored; raise the version in the manifest to upload a change", m.id, m.version),
+        ));
+    }
+    state.catalog.write().expect("catalog lock").add(plugin.clone());
+    state
+        .store
+        .audit(
+            &caller.name,
+            "upload",
+            &format!("{}@{}", m.id, m.version),
+            serde_json::json!({ "sha256": plugin.sha256() }),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(crate::plugin::manifest_json(&m))))
+}
+
+/// A plugin version's manifest.
+#[utoipa::path(get, path = "/api/v1/plugins/{id}/{version}", tag = "plugins",
+    params(("id" = String, Path), ("version" = String, Path)), responses((status = 200, description = "the manifest"), (status = 404, body = super::ErrorBody)))]
+pub async fn plugin(
+    state: State,
+    _caller: Caller,
+    Path((id, version)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    let catalog = state.catalog.read().expect("catalog lock");
+    let plugin = catalog.find(&id, Some(&version)).map_err(ApiError::not_found)?;
+    Ok(Json(crate::plugin::manifest_json(&plugin.manifest)))
+}
