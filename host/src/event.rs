@@ -315,6 +315,11 @@ pub struct Envelope {
 impl Envelope {
     /// Parses one JSON object of the vocabulary.
     pub fn parse(value: Value) -> Result<Envelope, String> {
+        if let Some(path) = nul_at(&value, &mut String::new()) {
+            return Err(format!(
+                "`{path}` contains a NUL character (\\u0000), which no text may hold; remove it and send the event again"
+            ));
+        }
         let Value::Object(mut body) = value else {
             return Err("an event must be a JSON object".into());
         };
@@ -342,6 +347,33 @@ impl Envelope {
             Some(Event::from_json(&kind, body)?)
         };
         Ok(Envelope { contact, at, event })
+    }
+}
+
+/// Where a NUL character hides in a JSON value (a key or a string), as a
+/// path like `customer.name`. Databases refuse NUL in text (PostgreSQL does;
+/// SQLite cuts the text at it), and no person means one.
+fn nul_at(value: &Value, path: &mut String) -> Option<String> {
+    match value {
+        Value::String(s) if s.contains('\0') => Some(if path.is_empty() { "(the value)".into() } else { path.clone() }),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            let len = path.len();
+            path.push_str(&format!("[{i}]"));
+            let found = nul_at(item, path);
+            path.truncate(len);
+            found
+        }),
+        Value::Object(map) => map.iter().find_map(|(key, item)| {
+            let len = path.len();
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(&key.replace('\0', "\\u0000"));
+            let found = if key.contains('\0') { Some(path.clone()) } else { nul_at(item, path) };
+            path.truncate(len);
+            found
+        }),
+        _ => None,
     }
 }
 

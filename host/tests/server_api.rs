@@ -124,8 +124,8 @@ fn auth_and_errors_answer_4xx_json() {
         assert_error(&admin.post(&url("/contacts/p1/events"), &json!({"type": "teleported"})), 422, "rejected");
     assert!(message.contains("teleported"), "{message}");
     let message =
-        assert_error(&admin.post(&url("/contacts/p1/events"), &json!({"type": "answered"})), 422, "invalid_event");
-    assert!(message.contains("agent"), "a missing field is named: {message}");
+        assert_error(&admin.post(&url("/contacts/p1/events"), &json!({"type": "handed_off"})), 422, "invalid_event");
+    assert!(message.contains("`to`"), "a missing field is named: {message}");
     let message = assert_error(
         &admin.post(&url("/contacts/p1/events"), &json!({"type": "resolved", "agent": "a1", "on_first_contact": true})),
         422,
@@ -319,7 +319,10 @@ fn a_live_swap_under_load_fails_no_request_and_pins_open_contacts() {
         assert_eq!(agent.post(&url("/contacts"), &complaint(&id)).0, 201);
         assert_eq!(
             agent
-                .post(&url(&format!("/contacts/{id}/events")), &json!({"type": "answered", "agent": "a1", "rings": 1}))
+                .post(
+                    &url(&format!("/contacts/{id}/events")),
+                    &json!({"type": "answered", "agent": "desk", "rings": 1})
+                )
                 .0,
             200
         );
@@ -360,9 +363,9 @@ fn a_live_swap_under_load_fails_no_request_and_pins_open_contacts() {
                 }
                 let acked = Instant::now();
                 let events = [
-                    json!({"type": "answered", "agent": format!("a{t}"), "rings": 1}),
+                    json!({"type": "answered", "agent": "desk", "rings": 1}),
                     json!({"type": "message", "from": "customer", "text": format!("第{n}次投诉:电梯坏了")}),
-                    json!({"type": "ended", "agent": format!("a{t}")}),
+                    json!({"type": "ended", "agent": "desk"}),
                 ];
                 let mut last = None;
                 for event in &events {
@@ -440,7 +443,7 @@ fn a_live_swap_under_load_fails_no_request_and_pins_open_contacts() {
     // Contacts opened before the swap and hung up after it keep the old limit.
     for i in 0..3 {
         let (status, ended) =
-            agent.post(&url(&format!("/contacts/pre-{i}/events")), &json!({"type": "ended", "agent": "a1"}));
+            agent.post(&url(&format!("/contacts/pre-{i}/events")), &json!({"type": "ended", "agent": "desk"}));
         assert_eq!(status, 200, "{ended}");
         assert!((notify_after(&ended) - OLD).abs() <= 1, "pre-{i} is pinned to the old SOP: {ended}");
         let (_, contact) = admin.get(&url(&format!("/contacts/pre-{i}")));

@@ -7,7 +7,7 @@ mod support;
 use jiff::Timestamp;
 use sopline::contact::{Contact, PluginRef};
 use sopline::event::{Channel, Opened};
-use sopline::server::store::{Batch, Committed, LogRow, Store, TimerRow};
+use sopline::server::store::{Batch, Committed, Entry, LogRow, Store, TimerKey, TimerKind, TimerRow};
 use support::{postgres_db, sqlite_db};
 
 fn contact(id: &str) -> Contact {
@@ -23,14 +23,20 @@ fn contact(id: &str) -> Contact {
 }
 
 fn timer(contact: &str, due: i64) -> TimerRow {
-    TimerRow { contact_id: contact.into(), kind: "deadline".into(), name: "answer".into(), due, department: "d".into() }
+    TimerRow {
+        contact_id: contact.into(),
+        kind: TimerKind::Deadline,
+        name: "answer".into(),
+        due,
+        department: "d".into(),
+    }
 }
 
 async fn a_stale_writer_is_refused_and_writes_nothing(url: &str) {
     let store = Store::open(url).await.unwrap();
     let c = contact("c1");
     let first = Batch { contacts: vec![(c.clone(), 0)], timers_set: vec![timer("c1", 1_000)], ..Batch::default() };
-    assert!(matches!(store.commit(&first, "n1", false).await.unwrap(), Committed::Ok { .. }));
+    assert!(matches!(store.commit(&[&first], "n1", false).await.unwrap(), Committed::Ok { .. }));
     // Two writers read version 1; the first wins, the second must not overwrite it.
     let mut a = c.clone();
     a.agent = Some("a".into());
@@ -39,11 +45,12 @@ async fn a_stale_writer_is_refused_and_writes_nothing(url: &str) {
     let log = |who: &str| LogRow {
         contact_id: "c1".into(),
         at: 1,
-        entry: "outcome",
+        entry: Entry::Outcome,
         kind: "deadline_missed".into(),
         agent: Some(who.into()),
         points: None,
         body: "{}".into(),
+        actor: None,
     };
     let win = Batch {
         contacts: vec![(a, 1)],
@@ -57,8 +64,8 @@ async fn a_stale_writer_is_refused_and_writes_nothing(url: &str) {
         timers_fired: vec![timer("c1", 1_000)],
         ..Batch::default()
     };
-    assert!(matches!(store.commit(&win, "n1", false).await.unwrap(), Committed::Ok { .. }));
-    match store.commit(&lose, "n2", false).await.unwrap() {
+    assert!(matches!(store.commit(&[&win], "n1", false).await.unwrap(), Committed::Ok { .. }));
+    match store.commit(&[&lose], "n2", false).await.unwrap() {
         Committed::Conflict(ids) => assert_eq!(ids, vec!["c1".to_string()]),
         other => panic!("a stale write went through: {other:?}"),
     }
@@ -73,7 +80,7 @@ async fn a_fired_timer_that_was_moved_meanwhile_stays(url: &str) {
     let store = Store::open(url).await.unwrap();
     let c = contact("c2");
     let set = Batch { contacts: vec![(c.clone(), 0)], timers_set: vec![timer("c2", 1_000)], ..Batch::default() };
-    store.commit(&set, "n1", false).await.unwrap();
+    store.commit(&[&set], "n1", false).await.unwrap();
     let claimed = store.claim_timers("n1", 2_000, 5_000, 10).await.unwrap();
     assert_eq!(claimed, vec![timer("c2", 1_000)]);
     assert!(
@@ -84,13 +91,13 @@ async fn a_fired_timer_that_was_moved_meanwhile_stays(url: &str) {
     let mut moved = c.clone();
     moved.agent = Some("a".into());
     let event = Batch { contacts: vec![(moved.clone(), 1)], timers_set: vec![timer("c2", 9_000)], ..Batch::default() };
-    store.commit(&event, "n1", false).await.unwrap();
+    store.commit(&[&event], "n1", false).await.unwrap();
     let stale_fire = Batch { timers_fired: vec![timer("c2", 1_000)], ..Batch::default() };
-    store.commit(&stale_fire, "n1", false).await.unwrap();
+    store.commit(&[&stale_fire], "n1", false).await.unwrap();
     assert_eq!(store.next_due(2_000).await.unwrap(), Some(9_000), "the moved deadline is still pending");
     // After the lease ends, another node may take over an unfinished claim.
     let set2 = Batch { contacts: vec![(contact("c3"), 0)], timers_set: vec![timer("c3", 1_500)], ..Batch::default() };
-    store.commit(&set2, "n1", false).await.unwrap();
+    store.commit(&[&set2], "n1", false).await.unwrap();
     assert_eq!(store.claim_timers("n1", 2_000, 1_000, 10).await.unwrap().len(), 1);
     assert!(store.claim_timers("n2", 2_500, 1_000, 10).await.unwrap().is_empty(), "still leased");
     assert_eq!(
@@ -110,7 +117,7 @@ async fn a_timer_fired_and_set_again_in_one_batch_stays_pending(url: &str) {
         timers_set: vec![timer("c4", 1_000), reminder(1_000)],
         ..Batch::default()
     };
-    store.commit(&first, "n1", false).await.unwrap();
+    store.commit(&[&first], "n1", false).await.unwrap();
     assert_eq!(store.claim_timers("n1", 2_000, 5_000, 10).await.unwrap().len(), 2);
     let mut fired = contact("c4");
     fired.agent = Some("a".into());
@@ -118,10 +125,10 @@ async fn a_timer_fired_and_set_again_in_one_batch_stays_pending(url: &str) {
         contacts: vec![(fired, 1)],
         timers_fired: vec![timer("c4", 1_000), reminder(1_000)],
         timers_set: vec![reminder(7_000)],
-        timers_done: vec![("c4".into(), "deadline".into(), "answer".into())],
+        timers_done: vec![TimerKey { contact_id: "c4".into(), kind: TimerKind::Deadline, name: "answer".into() }],
         ..Batch::default()
     };
-    assert!(matches!(store.commit(&both, "n1", false).await.unwrap(), Committed::Ok { .. }));
+    assert!(matches!(store.commit(&[&both], "n1", false).await.unwrap(), Committed::Ok { .. }));
     assert_eq!(store.pending_timers().await.unwrap(), 1, "only the reminder is left");
     assert_eq!(store.next_due(2_000).await.unwrap(), Some(7_000), "at its new time, and unclaimed");
     assert_eq!(store.claim_timers("n1", 8_000, 5_000, 10).await.unwrap(), vec![reminder(7_000)]);

@@ -309,8 +309,12 @@ impl Engine {
         Ok(live.iter_mut().find(|(p, _)| *p == contact.plugin).map(|(_, i)| i).expect("inserted above"))
     }
 
+    /// The zone of the calendar the contact's own binding uses (not the
+    /// department's current one: a swap may have changed the calendar).
     fn zone(&self, contact: &Contact) -> jiff::tz::TimeZone {
-        self.departments.get(&contact.department).map_or(jiff::tz::TimeZone::UTC, |d| d.calendar.zone().clone())
+        self.binding_of(contact)
+            .or_else(|| self.departments.get(&contact.department))
+            .map_or(jiff::tz::TimeZone::UTC, |d| d.calendar.zone().clone())
     }
 
     fn stamp(&self, contact: &Contact, at: Timestamp, bodies: Vec<Body>) -> Vec<Outcome> {

@@ -127,9 +127,10 @@ impl Tokens {
     pub async fn caller(&self, store: &Store, token: &str) -> anyhow::Result<Option<Caller>> {
         let hash = token_hash(token);
         if let Some((caller, at)) = self.cache.lock().expect("token cache").get(&hash)
-            && at.elapsed() < self.ttl {
-                return Ok(Some(caller.clone()));
-            }
+            && at.elapsed() < self.ttl
+        {
+            return Ok(Some(caller.clone()));
+        }
         let caller = store.token_user(&hash).await?.as_ref().and_then(Caller::from_row);
         if let Some(c) = &caller {
             let mut cache = self.cache.lock().expect("token cache");

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use super::core::{Command, Job};
+use super::core::Job;
 use super::{Node, Options, auth};
 use crate::event::{Envelope, Event};
 
@@ -92,12 +92,12 @@ async fn sample_contacts(node: &Node) -> anyhow::Result<()> {
         let Ok(Envelope { event: Some(Event::Opened(opened)), .. }) = Envelope::parse(raw.clone()) else {
             anyhow::bail!("demo contact {id} does not parse");
         };
-        let job = Job::Open { id: id.clone(), opened, raw, generated: false };
-        node.state.ask(|reply| Command::Run { job, reply: Some(reply) }).await?;
+        let job = Job::Open { id: id.clone(), opened, raw, generated: false, actor: "demo".into() };
+        node.state.core.open(job).await?;
         for raw in events {
             let event = Envelope::parse(raw.clone()).map_err(anyhow::Error::msg)?.event.expect("an event");
-            let job = Job::Event { contact: id.clone(), event, raw, scope: None };
-            node.state.ask(|reply| Command::Run { job, reply: Some(reply) }).await?;
+            let job = Job::Event { contact: id.clone(), event, raw, actor: "demo".into() };
+            node.state.core.run(job, &None).await?;
         }
     }
     Ok(())

@@ -27,9 +27,9 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use anyhow::Context as _;
-use tokio::sync::{broadcast, mpsc, watch};
+use tokio::sync::{broadcast, watch};
 
-use self::core::{Command, Core, Job, Published};
+use self::core::{Core, Published};
 use self::metrics::Metrics;
 use self::store::{Store, now_ms};
 use crate::plugin::Runtime;
@@ -53,7 +53,7 @@ pub struct Options {
 /// What every request handler shares.
 pub struct AppState {
     pub store: Store,
-    pub core: mpsc::Sender<Command>,
+    pub core: Core,
     pub stream: broadcast::Sender<Published>,
     pub metrics: Arc<Metrics>,
     pub tokens: auth::Tokens,
@@ -65,19 +65,10 @@ pub struct AppState {
     pub closing: watch::Sender<bool>,
 }
 
-impl AppState {
-    /// Sends a command to the core and waits for its answer.
-    pub async fn ask<T>(&self, make: impl FnOnce(core::Reply<T>) -> Command) -> Result<T, core::CoreError> {
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        self.core.send(make(tx)).await.map_err(|_| core::CoreError::Internal("the server is shutting down".into()))?;
-        rx.await.map_err(|_| core::CoreError::Internal("the server is shutting down".into()))?
-    }
-}
-
 /// Everything up to the HTTP listener: storage, bindings, the core.
 pub struct Node {
     pub state: Arc<AppState>,
-    core: std::thread::JoinHandle<()>,
+    core: core::Threads,
     stop: watch::Sender<bool>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
@@ -98,15 +89,15 @@ impl Node {
                     .map_err(|e| anyhow::anyhow!("department {} (binding {}): {e}", row.department, row.revision))?,
             );
         }
-        let mut engine = crate::engine::Engine::new(departments, rules.calendars.clone());
+        let mut retained = Vec::new();
         for (department, revision) in store.bindings_in_use().await? {
             let Ok(rev) = u32::try_from(revision) else { continue };
-            if engine.has_binding(&department, rev) {
+            if departments.iter().any(|d| d.id == department && d.revision == rev) {
                 continue;
             }
             if let Some(row) = store.binding(&department, revision).await? {
                 match bindings::department(&row, &catalog, &rules.calendars) {
-                    Ok(d) => engine.retain(d),
+                    Ok(d) => retained.push(d),
                     Err(e) => {
                         tracing::error!(%department, revision, error = %e, "an older binding open contacts use cannot be loaded")
                     }
@@ -115,19 +106,18 @@ impl Node {
         }
         let metrics = Arc::new(Metrics::new());
         let (stream, _) = broadcast::channel(16_384);
-        let (core_tx, core_rx) = mpsc::channel(8_192);
-        let core = Core::new(
-            engine,
-            store.clone(),
-            tokio::runtime::Handle::current(),
-            options.node.clone(),
-            stream.clone(),
-            metrics.clone(),
-        );
-        let core = std::thread::Builder::new().name("sopline-core".into()).spawn(move || core.run(core_rx))?;
+        let setup = core::Setup {
+            store: store.clone(),
+            rt: tokio::runtime::Handle::current(),
+            node: options.node.clone(),
+            stream: stream.clone(),
+            metrics: metrics.clone(),
+            calendars: rules.calendars.clone(),
+        };
+        let (core, threads) = Core::start(departments, retained, setup)?;
         let state = Arc::new(AppState {
             store: store.clone(),
-            core: core_tx,
+            core,
             stream,
             metrics,
             tokens: auth::Tokens::default(),
@@ -145,7 +135,7 @@ impl Node {
         if store.backend() == store::Backend::Postgres {
             tasks.push(tokio::spawn(listen_to_other_nodes(state.clone(), stopped)));
         }
-        Ok(Node { state, core, stop, tasks })
+        Ok(Node { state, core: threads, stop, tasks })
     }
 
     /// Stops the scheduler, lets the core commit what it accepted, and returns.
@@ -154,9 +144,10 @@ impl Node {
         for task in self.tasks {
             let _ = task.await;
         }
-        let Node { state, core, .. } = self;
+        let Node { state, core: threads, .. } = self;
+        let core = state.core.clone();
         drop(state);
-        let _ = tokio::task::spawn_blocking(move || core.join()).await;
+        let _ = tokio::task::spawn_blocking(move || core.close(threads)).await;
     }
 }
 
@@ -255,9 +246,7 @@ async fn scheduler(state: Arc<AppState>, lease: Duration, mut stop: watch::Recei
             Ok(timers) => {
                 let full = timers.len() as i64 == CLAIM;
                 for timer in timers {
-                    if state.core.send(Command::Run { job: Job::Fire(timer), reply: None }).await.is_err() {
-                        return;
-                    }
+                    state.core.fire(timer).await;
                 }
                 if full {
                     continue;
@@ -320,14 +309,15 @@ async fn listen_once(state: &Arc<AppState>, stop: &mut watch::Receiver<bool>) ->
             "sopline_log" => {
                 let (first, last) = (payload["first"].as_i64().unwrap_or(0), payload["last"].as_i64().unwrap_or(0));
                 let rows = state.store.outcomes_between(node, first, last).await?;
-                let mut touched: Vec<String> = Vec::new();
+                let mut touched: Vec<(String, String)> = Vec::new();
                 for (department, contact, body) in rows {
-                    if !touched.contains(&contact) {
-                        touched.push(contact.clone());
+                    let key = (department.clone(), contact.clone());
+                    if !touched.contains(&key) {
+                        touched.push(key);
                     }
                     let _ = state.stream.send(Published { department, contact, json: body.into() });
                 }
-                let _ = state.core.send(Command::Evict(touched)).await;
+                state.core.evict(touched).await;
             }
             _ => {
                 let department = payload["department"].as_str().unwrap_or_default();

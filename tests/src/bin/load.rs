@@ -103,6 +103,9 @@ struct Shared {
     base: String,
     auth: String,
     department: String,
+    /// The token's user: the server records events as the caller, so the
+    /// lifecycles name them.
+    agent: String,
     open_only: bool,
     stop: AtomicBool,
     /// Lifecycles started so far (to stop at --contacts).
@@ -122,10 +125,15 @@ async fn main() -> anyhow::Result<()> {
         .tcp_nodelay(true)
         .timeout(Duration::from_secs(60))
         .build()?;
+    let base = args.url.trim_end_matches('/').to_string();
+    let auth = format!("Bearer {}", args.token);
+    let me: Value = client.get(format!("{base}/api/v1/me")).header("authorization", &auth).send().await?.json().await?;
+    let agent = me["name"].as_str().ok_or_else(|| anyhow::anyhow!("GET /api/v1/me: no user for the token ({me})"))?;
     let shared = Arc::new(Shared {
         client,
-        base: args.url.trim_end_matches('/').to_string(),
-        auth: format!("Bearer {}", args.token),
+        base,
+        auth,
+        agent: agent.to_string(),
         department: args.department.clone(),
         open_only: args.open_only,
         stop: AtomicBool::new(false),
@@ -150,10 +158,11 @@ async fn main() -> anyhow::Result<()> {
                 let tick = if every == 0 { Duration::from_millis(200) } else { Duration::from_secs(every) };
                 tokio::time::sleep(tick).await;
                 if let Some(d) = deadline
-                    && Instant::now() >= d {
-                        shared.stop.store(true, Ordering::Relaxed);
-                        return;
-                    }
+                    && Instant::now() >= d
+                {
+                    shared.stop.store(true, Ordering::Relaxed);
+                    return;
+                }
                 if every > 0 {
                     let n = shared.requests.load(Ordering::Relaxed);
                     let now = Instant::now();
@@ -226,8 +235,7 @@ fn new_hist() -> Histogram<u64> {
 
 async fn run_worker(shared: Arc<Shared>, worker: usize) -> Tally {
     let mut tally = Tally { hist: Some(new_hist()), ..Tally::default() };
-    let agent = format!("load-{worker}");
-    let events = lifecycle(&agent);
+    let events = lifecycle(&shared.agent);
     let open_url = format!("{}/api/v1/contacts", shared.base);
     let mut serial = 0u64;
     'contacts: loop {

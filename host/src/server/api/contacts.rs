@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::{ApiError, ApiResult, Body, Params, State};
 use crate::event::{Envelope, Event};
 use crate::server::auth::Caller;
-use crate::server::core::{Command, Job, OutcomeJson};
+use crate::server::core::{Job, OutcomeJson};
 use crate::server::store::{CallbackView, ContactFilter, ContactSummary, PointsRow, now_ms};
 
 /// `{"outcomes": [...]}` written from already-serialized outcomes.
@@ -58,12 +58,13 @@ pub async fn create(state: State, caller: Caller, Body(body): Body<Value>) -> Ap
         }
     };
     if let Some(t) = map.remove("type")
-        && t != "opened" {
-            return Err(ApiError::bad_request(
-                "invalid_body",
-                "POST /contacts takes an `opened` event; post other events to /contacts/{id}/events",
-            ));
-        }
+        && t != "opened"
+    {
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            "POST /contacts takes an `opened` event; post other events to /contacts/{id}/events",
+        ));
+    }
     map.remove("at");
     map.remove("contact");
     let mut raw = Value::Object(map.clone());
@@ -80,8 +81,8 @@ pub async fn create(state: State, caller: Caller, Body(body): Body<Value>) -> Ap
     raw["type"] = "opened".into();
     let generated = given.is_none();
     let id = given.unwrap_or_else(new_id);
-    let job = Job::Open { id: id.clone(), opened, raw, generated };
-    let outcomes = state.ask(|reply| Command::Run { job, reply: Some(reply) }).await?;
+    let job = Job::Open { id: id.clone(), opened, raw, generated, actor: caller.name.clone() };
+    let outcomes = state.core.open(job).await?;
     Ok(outcomes_body(StatusCode::CREATED, Some(&id), &outcomes))
 }
 
@@ -120,12 +121,15 @@ pub async fn post_event(
     }
     let mut raw = body;
     if let Some(c) = raw.get("contact").and_then(Value::as_str)
-        && c != id {
-            return Err(ApiError::bad_request("invalid_body", format!("`contact` is `{c}` but the path names `{id}`")));
-        }
-    if let Value::Object(map) = &mut raw {
-        map.remove("at");
+        && c != id
+    {
+        return Err(ApiError::bad_request("invalid_body", format!("`contact` is `{c}` but the path names `{id}`")));
     }
+    let Value::Object(map) = &mut raw else {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_event", "an event must be a JSON object"));
+    };
+    map.remove("at");
+    super::attribution::attribute(&caller, map)?;
     let envelope = Envelope::parse(raw.clone())
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_event", e))?;
     let Some(event) = envelope.event else {
@@ -142,8 +146,8 @@ pub async fn post_event(
             "open contacts with POST /api/v1/contacts",
         ));
     }
-    let job = Job::Event { contact: id, event, raw, scope: scope(&caller) };
-    let outcomes = state.ask(|reply| Command::Run { job, reply: Some(reply) }).await?;
+    let job = Job::Event { contact: id, event, raw, actor: caller.name.clone() };
+    let outcomes = state.core.run(job, &scope(&caller)).await?;
     Ok(outcomes_body(StatusCode::OK, None, &outcomes))
 }
 
@@ -252,16 +256,18 @@ pub struct ContactList {
     responses((status = 200, body = ContactList), (status = 400, body = super::ErrorBody)))]
 pub async fn list(state: State, caller: Caller, Params(q): Params<ListQuery>) -> ApiResult<axum::Json<ContactList>> {
     if let Some(d) = &q.department
-        && !caller.sees(d) {
-            return Err(ApiError::forbidden(format!("you ({}) do not work for department `{d}`", caller.name)));
-        }
+        && !caller.sees(d)
+    {
+        return Err(ApiError::forbidden(format!("you ({}) do not work for department `{d}`", caller.name)));
+    }
     if let Some(s) = &q.state
-        && !["waiting", "in_progress", "pending", "resolved", "closed"].contains(&s.as_str()) {
-            return Err(ApiError::bad_request(
-                "invalid_query",
-                format!("unknown state `{s}` (waiting, in_progress, pending, resolved, closed)"),
-            ));
-        }
+        && !["waiting", "in_progress", "pending", "resolved", "closed"].contains(&s.as_str())
+    {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            format!("unknown state `{s}` (waiting, in_progress, pending, resolved, closed)"),
+        ));
+    }
     let filter =
         ContactFilter { department: q.department, state: q.state, agent: q.agent, limit: q.limit.unwrap_or(200) };
     let contacts = state.store.list_contacts(&filter, caller.scope()).await?;
@@ -291,8 +297,7 @@ pub async fn check(
     Path(id): Path<String>,
     Body(req): Body<CheckRequest>,
 ) -> ApiResult<axum::Json<CheckAnswer>> {
-    let violations =
-        state.ask(|reply| Command::Check { contact: id, scope: scope(&caller), text: req.text, reply }).await?;
+    let violations = state.core.check(id, &scope(&caller), req.text).await?;
     let violations = violations
         .into_iter()
         .map(|v| serde_json::json!({ "rule": v.rule, "excerpt": v.excerpt, "reason": v.reason, "suggestion": v.suggestion }))
@@ -322,7 +327,7 @@ pub async fn script(
     Params(q): Params<ScriptQuery>,
 ) -> ApiResult<axum::Json<ScriptAnswer>> {
     let scene = q.scene.clone();
-    let text = state.ask(|reply| Command::Script { contact: id, scope: scope(&caller), scene: q.scene, reply }).await?;
+    let text = state.core.script(id, &scope(&caller), q.scene).await?;
     Ok(axum::Json(ScriptAnswer { scene, text }))
 }
 

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use super::{ApiError, ApiResult, Body, State};
 use crate::server::auth::{Caller, Role};
-use crate::server::core::{Command, Job};
+use crate::server::core::Job;
 use crate::server::store::BindingRow;
 use crate::server::{AppState, bindings};
 
@@ -178,7 +178,7 @@ pub async fn put_binding(
             "params": row.params, "calendar": row.calendar, "from": format!("{}@{} (binding {})", current.plugin_id, current.plugin_version, current.revision),
         }))
         .await?;
-    state.ask(|reply| Command::Rebind { department, reply }).await?;
+    state.core.rebind(department).await?;
     notify_binding(&state, &row).await;
     let binding = state.store.binding(&id, row.revision).await?.unwrap_or(row);
     Ok(Json(BindingAnswer { binding, pinned, applied: true }))
@@ -208,7 +208,7 @@ pub async fn apply_binding(state: &Arc<AppState>, row: &BindingRow) -> Result<()
     }
     let catalog = state.catalog.read().expect("catalog lock").clone();
     let department = bindings::department(row, &catalog, &state.calendars)?;
-    state.ask(|reply| Command::Rebind { department, reply }).await.map_err(|e| e.to_string())
+    state.core.rebind(department).await.map_err(|e| e.to_string())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -227,8 +227,8 @@ pub async fn migrate(state: State, caller: Caller, Path(id): Path<String>) -> Ap
     let ids = state.store.open_before_binding(&id, current.revision).await?;
     let (mut migrated, mut failed) = (0, Vec::new());
     for contact in ids {
-        let job = Job::Migrate { contact: contact.clone(), by: caller.name.clone() };
-        match state.ask(|reply| Command::Run { job, reply: Some(reply) }).await {
+        let job = Job::Migrate { contact: contact.clone(), actor: caller.name.clone() };
+        match state.core.run(job, &None).await {
             Ok(_) => migrated += 1,
             Err(e) => failed.push(format!("{contact}: {e}")),
         }

@@ -5,6 +5,7 @@
 //! fields, wrong role, unknown department, oversized body); 5xx only when
 //! the server itself fails.
 
+pub mod attribution;
 pub mod contacts;
 pub mod departments;
 pub mod plugins;
@@ -82,6 +83,7 @@ impl From<CoreError> for ApiError {
             CoreError::NotFound(m) => ApiError::not_found(m),
             CoreError::Rejected(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "rejected", m),
             CoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            CoreError::Refused(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "refused_by_database", m),
             CoreError::Internal(m) => ApiError::internal(m),
         }
     }

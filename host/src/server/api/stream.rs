@@ -31,9 +31,10 @@ pub async fn stream(
     Params(q): Params<StreamQuery>,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     if let Some(d) = &q.department
-        && !caller.sees(d) {
-            return Err(ApiError::forbidden(format!("you ({}) do not work for department `{d}`", caller.name)));
-        }
+        && !caller.sees(d)
+    {
+        return Err(ApiError::forbidden(format!("you ({}) do not work for department `{d}`", caller.name)));
+    }
     let only = q.department;
     let mut closing = state.closing.subscribe();
     let closed = async move {

@@ -27,6 +27,18 @@ pub use users::{AuditEntry, UserRow};
 
 use crate::contact::Contact;
 
+/// Why a commit wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum CommitError {
+    /// The database refused a value or a constraint (its own or one an
+    /// operator added): the data of the batch is at fault, not the server.
+    #[error("the database refused a value of the batch: {0}")]
+    Refused(String),
+    /// Anything else: the disk, the connection, the server.
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
+}
+
 /// Which database the URL named.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -50,29 +62,90 @@ enum Writer {
     Postgres(AnyPool),
 }
 
+/// What a row of the log records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entry {
+    /// An accepted event, as it was sent (plus `contact`, `at`, `actor`).
+    Event,
+    /// Something the engine decided.
+    Outcome,
+    /// A deadline or callback firing.
+    Timer,
+}
+
+impl Entry {
+    /// The spelling in the `entry` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Entry::Event => "event",
+            Entry::Outcome => "outcome",
+            Entry::Timer => "timer",
+        }
+    }
+}
+
 /// One row of the log.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct LogRow {
     pub contact_id: String,
     pub at: i64,
-    /// `event` or `outcome`.
-    pub entry: &'static str,
+    pub entry: Entry,
     pub kind: String,
+    /// The agent an outcome concerns (penalties, rewards, violations) or an
+    /// event names.
     pub agent: Option<String>,
     /// Signed points of a penalty (negative) or reward.
     pub points: Option<i64>,
     pub body: String,
+    /// Who sent the request that wrote the row (the authenticated caller);
+    /// `None` for what the server did on its own (timers firing).
+    pub actor: Option<String>,
+}
+
+/// Which kind of timer a row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimerKind {
+    Deadline,
+    Callback,
+}
+
+impl TimerKind {
+    /// The spelling in the `kind` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimerKind::Deadline => "deadline",
+            TimerKind::Callback => "callback",
+        }
+    }
+
+    /// Reads the `kind` column.
+    pub fn parse(text: &str) -> anyhow::Result<TimerKind> {
+        match text {
+            "deadline" => Ok(TimerKind::Deadline),
+            "callback" => Ok(TimerKind::Callback),
+            other => anyhow::bail!("unknown timer kind `{other}` in the timers table"),
+        }
+    }
 }
 
 /// A timer row: a deadline or callback due at `due` (ms since the epoch).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TimerRow {
     pub contact_id: String,
-    /// `deadline` or `callback`.
-    pub kind: String,
+    pub kind: TimerKind,
     pub name: String,
     pub due: i64,
     pub department: String,
+}
+
+/// A timer that is settled (met, cancelled, done): its row goes.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TimerKey {
+    pub contact_id: String,
+    pub kind: TimerKind,
+    pub name: String,
 }
 
 /// A callback as the lists show it.
@@ -96,15 +169,27 @@ pub struct Batch {
     pub contacts: Vec<(Contact, i64)>,
     pub timers_set: Vec<TimerRow>,
     /// Timers that are settled: no longer pending on their contact.
-    pub timers_done: Vec<(String, String, String)>,
+    pub timers_done: Vec<TimerKey>,
     /// Timers this batch fired, deleted only if still at the due time fired
     /// (an event may have moved them meanwhile).
     pub timers_fired: Vec<TimerRow>,
     pub callbacks: Vec<CallbackRow>,
 }
 
+impl Batch {
+    /// Whether committing it would write nothing.
+    pub fn is_empty(&self) -> bool {
+        self.log.is_empty() && self.contacts.is_empty() && self.timers_fired.is_empty()
+    }
+
+    /// Whether it writes `contact`.
+    pub fn writes(&self, contact: &str) -> bool {
+        self.contacts.iter().any(|(c, _)| c.id == contact)
+    }
+}
+
 /// What a commit did.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Committed {
     /// Written; the log ids it used (PostgreSQL only; 0 on SQLite).
     Ok { first_log: i64, last_log: i64 },
@@ -184,6 +269,13 @@ impl Store {
         .transpose()
     }
 
+    /// The department a contact belongs to (which never changes), if it exists.
+    pub async fn contact_department(&self, id: &str) -> anyhow::Result<Option<String>> {
+        let row =
+            sqlx::query("SELECT department FROM contacts WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
     /// Many contacts with their versions, in one query per 500 ids; ids
     /// with no contact are left out.
     pub async fn load_contacts(&self, ids: &[&str]) -> anyhow::Result<Vec<(Contact, i64)>> {
@@ -205,13 +297,13 @@ impl Store {
         Ok(found)
     }
 
-    /// Writes a batch in one transaction, or nothing if another writer
-    /// changed one of its contacts since it was read. On SQLite the
+    /// Writes batches in one transaction, or nothing if another writer
+    /// changed one of their contacts since it was read. On SQLite the
     /// transaction runs on the calling thread (the core's committer thread).
-    pub async fn commit(&self, batch: &Batch, node: &str, notify: bool) -> anyhow::Result<Committed> {
+    pub async fn commit(&self, batches: &[&Batch], node: &str, notify: bool) -> Result<Committed, CommitError> {
         match &self.writer {
-            Writer::Sqlite(writer) => writer.commit(batch, node),
-            Writer::Postgres(pool) => postgres::commit(pool, batch, node, notify).await,
+            Writer::Sqlite(writer) => writer.commit(batches, node),
+            Writer::Postgres(pool) => postgres::commit(pool, batches, node, notify).await,
         }
     }
 

@@ -25,7 +25,7 @@ use serde_json::json;
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor as _, Row};
 
-use super::{Batch, Committed, TimerRow, enum_text, now_ms};
+use super::{Batch, CommitError, Committed, TimerKind, TimerRow, enum_text, now_ms};
 
 /// The writer's connections: one commits batches, one claims timers.
 pub(super) async fn writer(url: &str) -> sqlx::Result<AnyPool> {
@@ -58,10 +58,17 @@ pub(super) async fn claim_timers(
     .bind(limit)
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| TimerRow { contact_id: r.get(0), kind: r.get(1), name: r.get(2), due: r.get(3), department: r.get(4) })
-        .collect())
+    rows.iter()
+        .map(|r| {
+            Ok(TimerRow {
+                contact_id: r.get(0),
+                kind: TimerKind::parse(&r.get::<String, _>(1))?,
+                name: r.get(2),
+                due: r.get(3),
+                department: r.get(4),
+            })
+        })
+        .collect()
 }
 
 const COMMIT: &str = r#"
@@ -76,9 +83,9 @@ WITH c AS (
     WHERE contacts.version = excluded.version - 1
     RETURNING 1
 ), l AS (
-    INSERT INTO log (contact_id, at, entry, kind, agent, points, body, node)
-    SELECT contact_id, at, entry, kind, agent, points, body, $4::text
-    FROM json_to_recordset($3::json) AS x(contact_id text, at bigint, entry text, kind text, agent text, points bigint, body text)
+    INSERT INTO log (contact_id, at, entry, kind, agent, points, body, node, actor)
+    SELECT contact_id, at, entry, kind, agent, points, body, $4::text, actor
+    FROM json_to_recordset($3::json) AS x(contact_id text, at bigint, entry text, kind text, agent text, points bigint, body text, actor text)
     RETURNING id
 ), settled AS (
     DELETE FROM timers WHERE ctid = ANY (ARRAY(
@@ -109,12 +116,17 @@ SELECT CASE WHEN (SELECT count(*) FROM c) <> $10 THEN sopline_conflict() END,
 FROM ids
 "#;
 
-/// Writes a batch in one transaction, or nothing if another node changed one
-/// of its contacts since it was read.
-pub(super) async fn commit(pool: &AnyPool, batch: &Batch, node: &str, notify: bool) -> anyhow::Result<Committed> {
-    let contacts: Vec<_> = batch
-        .contacts
+/// Writes batches in one transaction, or nothing if another node changed
+/// one of their contacts since it was read.
+pub(super) async fn commit(
+    pool: &AnyPool,
+    batches: &[&Batch],
+    node: &str,
+    notify: bool,
+) -> Result<Committed, CommitError> {
+    let contacts: Vec<_> = batches
         .iter()
+        .flat_map(|b| &b.contacts)
         .map(|(c, version)| {
             json!({
                 "id": c.id, "department": c.department, "state": enum_text(&c.state), "agent": c.agent,
@@ -125,44 +137,48 @@ pub(super) async fn commit(pool: &AnyPool, batch: &Batch, node: &str, notify: bo
             })
         })
         .collect();
-    let settled: Vec<_> = batch
-        .timers_done
-        .iter()
-        .map(|(contact, kind, name)| json!({"contact_id": contact, "kind": kind, "name": name}))
-        .collect();
+    let settled: Vec<_> = batches.iter().flat_map(|b| &b.timers_done).collect();
     // A fired timer the batch also settles or sets again needs no delete of
     // its own (and one statement must not touch a row twice).
-    let rewritten: HashSet<(&str, &str, &str)> = batch
-        .timers_done
+    let rewritten: HashSet<(&str, TimerKind, &str)> = settled
         .iter()
-        .map(|(c, k, n)| (c.as_str(), k.as_str(), n.as_str()))
-        .chain(batch.timers_set.iter().map(|t| (t.contact_id.as_str(), t.kind.as_str(), t.name.as_str())))
+        .map(|t| (t.contact_id.as_str(), t.kind, t.name.as_str()))
+        .chain(batches.iter().flat_map(|b| &b.timers_set).map(|t| (t.contact_id.as_str(), t.kind, t.name.as_str())))
         .collect();
     // The rows serialize with the column names `json_to_recordset` reads.
-    let fired: Vec<_> = batch
-        .timers_fired
+    let fired: Vec<_> = batches
         .iter()
-        .filter(|t| !rewritten.contains(&(t.contact_id.as_str(), t.kind.as_str(), t.name.as_str())))
+        .flat_map(|b| &b.timers_fired)
+        .filter(|t| !rewritten.contains(&(t.contact_id.as_str(), t.kind, t.name.as_str())))
         .collect();
+    let log: Vec<_> = batches.iter().flat_map(|b| &b.log).collect();
+    let set: Vec<_> = batches.iter().flat_map(|b| &b.timers_set).collect();
+    let callbacks: Vec<_> = batches.iter().flat_map(|b| &b.callbacks).collect();
     let written = sqlx::query(COMMIT)
         .bind(text(&contacts))
         .bind(now_ms())
-        .bind(text(&batch.log))
+        .bind(text(&log))
         .bind(node)
         .bind(text(&settled))
         .bind(text(&fired))
-        .bind(text(&batch.timers_set))
-        .bind(text(&batch.callbacks))
+        .bind(text(&set))
+        .bind(text(&callbacks))
         .bind(notify)
-        .bind(batch.contacts.len() as i64)
+        .bind(contacts.len() as i64)
         .fetch_one(pool)
         .await;
     let row = match written {
         Ok(row) => row,
         Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("SL409") => {
-            return Ok(Committed::Conflict(batch.contacts.iter().map(|(c, _)| c.id.clone()).collect()));
+            let ids = batches.iter().flat_map(|b| &b.contacts).map(|(c, _)| c.id.clone()).collect();
+            return Ok(Committed::Conflict(ids));
         }
-        Err(e) => return Err(e.into()),
+        // Class 22 (data exception: a NUL in a text, a number out of range)
+        // and 23 (a constraint) are the batch's fault, not the server's.
+        Err(sqlx::Error::Database(e)) if e.code().is_some_and(|c| c.starts_with("22") || c.starts_with("23")) => {
+            return Err(CommitError::Refused(e.to_string()));
+        }
+        Err(e) => return Err(CommitError::Failed(e.into())),
     };
     Ok(Committed::Ok { first_log: row.get(1), last_log: row.get(2) })
 }

@@ -156,7 +156,7 @@ impl Store {
 
     /// The contact's log: events and outcomes in the order they were committed.
     pub async fn timeline(&self, contact: &str) -> anyhow::Result<Vec<serde_json::Value>> {
-        let rows = sqlx::query("SELECT entry, body FROM log WHERE contact_id = $1 ORDER BY id")
+        let rows = sqlx::query("SELECT entry, body, actor FROM log WHERE contact_id = $1 ORDER BY id")
             .bind(contact)
             .fetch_all(self.pool())
             .await?;
@@ -166,6 +166,9 @@ impl Store {
                 let entry: String = r.get(0);
                 let mut body: serde_json::Value = serde_json::from_str(&r.get::<String, _>(1)).unwrap_or_default();
                 body["entry"] = entry.into();
+                if let Some(actor) = r.get::<Option<String>, _>(2) {
+                    body["actor"] = actor.into();
+                }
                 body
             })
             .collect())

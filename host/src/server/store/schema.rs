@@ -2,7 +2,7 @@
 //! differ between SQLite and PostgreSQL are placeholders filled per backend.
 
 /// Migrations in order; each runs once, recorded in `schema_migrations`.
-pub const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2), (3, V3)];
+pub const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2), (3, V3), (5, V5)];
 
 /// The first line of a migration SQLite has no use for (it is recorded as
 /// applied there without running).
@@ -138,4 +138,10 @@ CREATE FUNCTION sopline_conflict() RETURNS bigint LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'a contact of the batch changed on another node' USING ERRCODE = 'SL409';
 END $$;
+"#;
+
+/// Who sent the request behind each log row: the authenticated caller's
+/// name, never a name the request itself claimed (`NULL` for timers).
+const V5: &str = r#"
+ALTER TABLE log ADD COLUMN actor TEXT;
 "#;

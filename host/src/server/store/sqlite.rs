@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context as _;
 use rusqlite::{TransactionBehavior, params};
 
-use super::{Batch, Committed, TimerRow, enum_text, now_ms};
+use super::{Batch, CommitError, Committed, TimerKind, TimerRow, enum_text, now_ms};
 
 /// The page cache of the writing connection. Each commit's pages stay
 /// cached; a larger cache made every commit slower (SQLite walks the whole
@@ -41,12 +41,12 @@ impl Writer {
         Ok(Writer { conn: Arc::new(Mutex::new(conn)) })
     }
 
-    /// Writes a batch in one transaction, or nothing if another writer
-    /// changed one of its contacts since it was read. Runs on the calling
+    /// Writes batches in one transaction, or nothing if another writer
+    /// changed one of their contacts since it was read. Runs on the calling
     /// thread: the core calls it from its committer thread.
-    pub(super) fn commit(&self, batch: &Batch, node: &str) -> anyhow::Result<Committed> {
+    pub(super) fn commit(&self, batches: &[&Batch], node: &str) -> Result<Committed, CommitError> {
         let mut conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(classify)?;
         let now = now_ms();
         {
             let mut upsert = tx.prepare_cached(
@@ -56,72 +56,34 @@ impl Writer {
                  plugin_id = excluded.plugin_id, plugin_version = excluded.plugin_version, binding = excluded.binding, \
                  updated_at = excluded.updated_at, version = excluded.version, snapshot = excluded.snapshot \
                  WHERE contacts.version = excluded.version - 1",
-            )?;
-            for (c, version) in &batch.contacts {
-                let written = upsert.execute(params![
-                    c.id,
-                    c.department,
-                    enum_text(&c.state),
-                    c.agent,
-                    c.category,
-                    enum_text(&c.channel),
-                    c.customer.name,
-                    c.plugin.id,
-                    c.plugin.version,
-                    i64::from(c.plugin.binding),
-                    c.opened_at.as_millisecond(),
-                    now,
-                    version + 1,
-                    serde_json::to_string(c).expect("contacts serialize"),
-                ])?;
+            ).map_err(classify)?;
+            for (c, version) in batches.iter().flat_map(|b| &b.contacts) {
+                let written = upsert
+                    .execute(params![
+                        c.id,
+                        c.department,
+                        enum_text(&c.state),
+                        c.agent,
+                        c.category,
+                        enum_text(&c.channel),
+                        c.customer.name,
+                        c.plugin.id,
+                        c.plugin.version,
+                        i64::from(c.plugin.binding),
+                        c.opened_at.as_millisecond(),
+                        now,
+                        version + 1,
+                        serde_json::to_string(c).expect("contacts serialize"),
+                    ])
+                    .map_err(classify)?;
                 if written != 1 {
                     // Dropping the transaction rolls it back.
-                    return Ok(Committed::Conflict(batch.contacts.iter().map(|(c, _)| c.id.clone()).collect()));
+                    return Ok(Committed::Conflict(vec![c.id.clone()]));
                 }
             }
         }
-        let mut log = tx.prepare_cached(
-            "INSERT INTO log (contact_id, at, entry, kind, agent, points, body, node) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?;
-        for row in &batch.log {
-            log.execute(params![row.contact_id, row.at, row.entry, row.kind, row.agent, row.points, row.body, node])?;
-        }
-        let mut done = tx.prepare_cached("DELETE FROM timers WHERE contact_id = ?1 AND kind = ?2 AND name = ?3")?;
-        for (contact, kind, name) in &batch.timers_done {
-            done.execute(params![contact, kind, name])?;
-        }
-        let mut fired =
-            tx.prepare_cached("DELETE FROM timers WHERE contact_id = ?1 AND kind = ?2 AND name = ?3 AND due = ?4")?;
-        for t in &batch.timers_fired {
-            fired.execute(params![t.contact_id, t.kind, t.name, t.due])?;
-        }
-        let mut set = tx.prepare_cached(
-            "INSERT INTO timers (contact_id, kind, name, due, department) VALUES (?1, ?2, ?3, ?4, ?5) \
-             ON CONFLICT (contact_id, kind, name) DO UPDATE SET due = excluded.due, claimed_by = NULL, lease_until = NULL",
-        )?;
-        for t in &batch.timers_set {
-            set.execute(params![t.contact_id, t.kind, t.name, t.due, t.department])?;
-        }
-        let mut callback = tx.prepare_cached(
-            "INSERT INTO callbacks (contact_id, id, department, agent, due, purpose, status, attempts) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
-             ON CONFLICT (contact_id, id) DO UPDATE SET agent = excluded.agent, due = excluded.due, \
-             purpose = excluded.purpose, status = excluded.status, attempts = excluded.attempts",
-        )?;
-        for c in &batch.callbacks {
-            callback.execute(params![
-                c.contact_id,
-                c.id,
-                c.department,
-                c.agent,
-                c.due,
-                c.purpose,
-                c.status,
-                c.attempts
-            ])?;
-        }
-        drop((log, done, fired, set, callback));
-        tx.commit()?;
+        write_rows(&tx, batches, node).map_err(classify)?;
+        tx.commit().map_err(classify)?;
         Ok(Committed::Ok { first_log: 0, last_log: 0 })
     }
 
@@ -146,7 +108,9 @@ impl Writer {
             let rows = claim.query_map(params![node, now + lease_ms, now, limit], |r| {
                 Ok(TimerRow {
                     contact_id: r.get(0)?,
-                    kind: r.get(1)?,
+                    kind: TimerKind::parse(&r.get::<_, String>(1)?).map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, e.into())
+                    })?,
                     name: r.get(2)?,
                     due: r.get(3)?,
                     department: r.get(4)?,
@@ -156,5 +120,74 @@ impl Writer {
         };
         tx.commit()?;
         Ok(timers)
+    }
+}
+
+/// The log, timer and callback rows of every batch.
+fn write_rows(tx: &rusqlite::Transaction<'_>, batches: &[&Batch], node: &str) -> rusqlite::Result<()> {
+    let mut log = tx.prepare_cached(
+        "INSERT INTO log (contact_id, at, entry, kind, agent, points, body, node, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    let mut done = tx.prepare_cached("DELETE FROM timers WHERE contact_id = ?1 AND kind = ?2 AND name = ?3")?;
+    let mut fired =
+        tx.prepare_cached("DELETE FROM timers WHERE contact_id = ?1 AND kind = ?2 AND name = ?3 AND due = ?4")?;
+    let mut set = tx.prepare_cached(
+        "INSERT INTO timers (contact_id, kind, name, due, department) VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT (contact_id, kind, name) DO UPDATE SET due = excluded.due, claimed_by = NULL, lease_until = NULL",
+    )?;
+    let mut callback = tx.prepare_cached(
+        "INSERT INTO callbacks (contact_id, id, department, agent, due, purpose, status, attempts) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+         ON CONFLICT (contact_id, id) DO UPDATE SET agent = excluded.agent, due = excluded.due, \
+         purpose = excluded.purpose, status = excluded.status, attempts = excluded.attempts",
+    )?;
+    for batch in batches {
+        for row in &batch.log {
+            log.execute(params![
+                row.contact_id,
+                row.at,
+                row.entry.as_str(),
+                row.kind,
+                row.agent,
+                row.points,
+                row.body,
+                node,
+                row.actor
+            ])?;
+        }
+        for t in &batch.timers_done {
+            done.execute(params![t.contact_id, t.kind.as_str(), t.name])?;
+        }
+        for t in &batch.timers_fired {
+            fired.execute(params![t.contact_id, t.kind.as_str(), t.name, t.due])?;
+        }
+        for t in &batch.timers_set {
+            set.execute(params![t.contact_id, t.kind.as_str(), t.name, t.due, t.department])?;
+        }
+        for c in &batch.callbacks {
+            callback.execute(params![
+                c.contact_id,
+                c.id,
+                c.department,
+                c.agent,
+                c.due,
+                c.purpose,
+                c.status,
+                c.attempts
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// A constraint or a value SQLite will not store is the batch's fault
+/// ([`CommitError::Refused`]); anything else is the server's.
+fn classify(e: rusqlite::Error) -> CommitError {
+    use rusqlite::ErrorCode::{ConstraintViolation, TooBig, TypeMismatch};
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _) if matches!(f.code, ConstraintViolation | TooBig | TypeMismatch) => {
+            CommitError::Refused(e.to_string())
+        }
+        _ => CommitError::Failed(e.into()),
     }
 }
