@@ -64,9 +64,12 @@ pub fn rules(overrides: &[(&str, &str, &str)]) -> PathBuf {
     dir
 }
 
-/// The binary, as cargo built it for these tests, with the plugins built from source.
+/// The binary, as cargo built it for these tests, with the plugins built
+/// from source. `SOPLINE_TEST_BIN` runs the tests against another build
+/// (e.g. an older one, to see a test fail before its fix).
 pub fn sopline() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sopline"));
+    let bin = std::env::var("SOPLINE_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_sopline").to_string());
+    let mut cmd = Command::new(bin);
     cmd.current_dir(workspace()).env("SOPLINE_PLUGINS", sopline_tests::PLUGIN_DIR);
     cmd
 }
@@ -279,4 +282,37 @@ pub fn complaint(id: &str) -> serde_json::Value {
         "customer": {"id": "owner-7", "name": "王小明", "phone": "13800000007", "gender": "male"},
         "fields": {"room": "5栋1203"},
     })
+}
+
+/// A plugin folder with the four plugins and the hostile test guest, and
+/// `rules` with a department `lab` bound to the hostile plugin (which traps,
+/// spins or hoards memory on request; see `tests/guests/hostile`).
+pub fn with_hostile_lab(rules: &Path) -> PathBuf {
+    let dir = tempdir("plugins");
+    for entry in std::fs::read_dir(sopline_tests::PLUGIN_DIR).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|x| x == "wasm") {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::copy(sopline_tests::HOSTILE, dir.join("hostile.wasm")).unwrap();
+    std::fs::write(
+        rules.join("departments/lab.toml"),
+        "name = \"实验室\"\nplugin = \"hostile\"\ncalendar = \"always\"\n",
+    )
+    .unwrap();
+    dir
+}
+
+/// A consultation for the hostile `lab` department (see [`with_hostile_lab`]).
+pub fn lab_contact(id: &str) -> serde_json::Value {
+    serde_json::json!({"id": id, "department": "lab", "channel": "chat", "category": "consultation",
+        "customer": {"name": "测试"}})
+}
+
+/// The p-th percentile (0–100) of durations.
+pub fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort_unstable();
+    let rank = ((p / 100.0) * samples.len() as f64).ceil() as usize;
+    samples[rank.clamp(1, samples.len()) - 1]
 }

@@ -49,9 +49,9 @@ impl Handle {
     }
 }
 
-struct Submission {
-    batch: Batch,
-    done: oneshot::Sender<Result<Committed, CommitError>>,
+pub(super) struct Submission {
+    pub(super) batch: Batch,
+    pub(super) done: oneshot::Sender<Result<Committed, CommitError>>,
 }
 
 pub(super) fn start(
@@ -68,11 +68,11 @@ pub(super) fn start(
     Ok((Handle { tx }, thread))
 }
 
-struct Committer {
-    store: Store,
-    rt: tokio::runtime::Handle,
-    node: String,
-    metrics: Arc<Metrics>,
+pub(super) struct Committer {
+    pub(super) store: Store,
+    pub(super) rt: tokio::runtime::Handle,
+    pub(super) node: String,
+    pub(super) metrics: Arc<Metrics>,
 }
 
 impl Committer {
@@ -98,7 +98,7 @@ impl Committer {
     }
 
     /// Commits a group in one transaction and answers each batch.
-    fn commit(&self, group: Vec<Submission>) {
+    pub(super) fn commit(&self, group: Vec<Submission>) {
         let batches: Vec<&Batch> = group.iter().map(|s| &s.batch).collect();
         let started = Instant::now();
         let result = self.rt.block_on(self.store.commit(&batches, &self.node, true));
