@@ -201,3 +201,27 @@ fn actors_come_from_the_credential_and_every_row_records_the_caller() {
         c1["timeline"].as_array().unwrap().iter().filter(|e| e["entry"] == "outcome" && e["actor"] == "boss").collect();
     assert!(!outcomes.is_empty(), "the outcomes of the supervisor's event record the supervisor: {c1}");
 }
+
+#[test]
+fn a_binding_whose_duration_could_never_run_is_refused_before_it_is_bound() {
+    let db = sqlite_db("durations");
+    let server = Server::start(&db, &rules(&[]), "n1");
+    let admin = Api::new(&token(&db, "admin", "root", &[]));
+    let url = server.url(&format!("/api/v1/departments/{PROPERTY}/binding"));
+    for (value, says) in [("99999999d", "3660 days"), ("0s", "at least a second")] {
+        for dry_run in [true, false] {
+            let (status, answer) =
+                admin.put(&url, &json!({"params": {"notify_department": value}, "dry_run": dry_run}));
+            assert_eq!(status, 422, "{value} (dry run {dry_run}): {answer}");
+            let message = answer["error"]["message"].as_str().unwrap();
+            assert!(message.contains("notify_department") && message.contains(says), "{message}");
+        }
+    }
+    // Nothing was bound: new contacts still run.
+    let desk = Api::new(&token(&db, "agent", "desk", &[PROPERTY]));
+    assert_eq!(desk.post(&server.url("/api/v1/contacts"), &complaint("c1")).0, 201);
+    let (status, answer) =
+        desk.post(&server.url("/api/v1/contacts/c1/events"), &json!({"type": "answered", "agent": "desk"}));
+    assert_eq!(status, 200, "{answer}");
+    assert!(!answer.to_string().contains("plugin_failed"), "{answer}");
+}

@@ -76,6 +76,29 @@ impl DepartmentRule {
         })
     }
 
+    /// The binding this file writes, as `revision`, and the parameters whose
+    /// TOML type no parameter can have (located).
+    pub fn binding(&self, revision: u32) -> (super::Binding, Vec<Located>) {
+        let mut errors = Vec::new();
+        let mut params = Vec::new();
+        for (key, _, value, value_span) in &self.params {
+            match super::Given::from_toml(value) {
+                Ok(given) => params.push((key.clone(), given)),
+                Err(e) => errors.push(self.error_at(value_span.clone(), format!("parameter `{key}`: {e}"))),
+            }
+        }
+        let binding = super::Binding {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            plugin: self.plugin.clone(),
+            plugin_version: self.plugin_version.clone(),
+            params,
+            calendar: self.calendar.clone(),
+            revision,
+        };
+        (binding, errors)
+    }
+
     /// A problem at a place in this file.
     pub fn error_at(&self, span: Range<usize>, message: String) -> Located {
         Diagnostic::at(span, message).locate(&self.file, &self.source)

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use crate::calendar::Calendar;
 use crate::diagnostic::{Diagnostic, Located};
 
-pub use bind::{Catalog, bind, param_value};
+pub use bind::{BindError, Binding, Catalog, Given, MAX_DURATION_DAYS, bind, department, param_value};
 pub use department::DepartmentRule;
 
 /// Everything in a rules folder, parsed but not yet bound to plugins.

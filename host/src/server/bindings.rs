@@ -15,63 +15,49 @@ use sha2::{Digest, Sha256};
 use super::store::{BindingRow, Store};
 use crate::calendar::Calendar;
 use crate::engine::Department;
-use crate::rules::{Catalog, DepartmentRule, Rules, param_value};
+use crate::rules::{Binding, Catalog, DepartmentRule, Given, Rules};
 
-/// Builds the engine's department from a stored binding, checking the
-/// parameters against the plugin's manifest and letting the plugin judge them.
+/// Builds the engine's department from a stored binding (the one builder
+/// rules files use too: [`crate::rules::department`]).
 pub fn department(
     row: &BindingRow,
     catalog: &Catalog,
     calendars: &BTreeMap<String, Arc<Calendar>>,
 ) -> Result<Department, String> {
-    let plugin = catalog.find(&row.plugin_id, Some(&row.plugin_version))?.clone();
-    let calendar = calendars.get(&row.calendar).cloned().ok_or_else(|| {
-        let known: Vec<&str> = calendars.keys().map(String::as_str).collect();
-        format!("unknown calendar `{}` (known: {})", row.calendar, known.join(", "))
-    })?;
-    let mut params = Vec::new();
+    let binding = binding(row)?;
+    crate::rules::department(&binding, catalog, calendars)
+        .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+}
+
+/// A stored binding as the builder takes it.
+pub fn binding(row: &BindingRow) -> Result<Binding, String> {
     let Value::Object(values) = &row.params else {
         return Err("`params` must be an object of parameter values".into());
     };
-    for (key, value) in values {
-        let spec = plugin.manifest.params.iter().find(|p| &p.name == key).ok_or_else(|| {
-            let known: Vec<&str> = plugin.manifest.params.iter().map(|p| p.name.as_str()).collect();
-            format!("unknown parameter `{key}` for {} (known: {})", plugin.id_version(), known.join(", "))
-        })?;
-        let toml_value = match value {
-            Value::Bool(b) => toml::Value::Boolean(*b),
-            Value::Number(n) if n.is_i64() => toml::Value::Integer(n.as_i64().expect("checked")),
-            Value::String(s) => toml::Value::String(s.clone()),
-            other => return Err(format!("parameter `{key}`: {other} is not a flag, whole number or string")),
-        };
-        params.push((key.clone(), param_value(spec.kind, &toml_value).map_err(|e| format!("parameter `{key}`: {e}"))?));
-    }
-    plugin.instantiate(params.clone()).map_err(|e| e.to_string())?;
-    Ok(Department {
+    let params = values
+        .iter()
+        .map(|(key, value)| Ok((key.clone(), Given::from_json(value).map_err(|e| format!("parameter `{key}`: {e}"))?)))
+        .collect::<Result<_, String>>()?;
+    Ok(Binding {
         id: row.department.clone(),
         name: row.name.clone(),
-        calendar,
-        plugin,
+        plugin: row.plugin_id.clone(),
+        plugin_version: Some(row.plugin_version.clone()),
         params,
-        revision: u32::try_from(row.revision).map_err(|_| "revision out of range".to_string())?,
+        calendar: row.calendar.clone(),
+        revision: u32::try_from(row.revision).map_err(|_| format!("revision {} out of range", row.revision))?,
     })
 }
 
+/// A rules file as a stored binding row: the plugin version it resolves to
+/// now, its parameters as JSON.
 fn rule_row(rule: &DepartmentRule, catalog: &Catalog, revision: i64, source: String) -> Result<BindingRow, String> {
     let plugin = catalog.find(&rule.plugin, rule.plugin_version.as_deref())?;
-    let params: serde_json::Map<String, Value> = rule
-        .params
-        .iter()
-        .map(|(key, _, value, _)| {
-            let json = match value {
-                toml::Value::Boolean(b) => Value::Bool(*b),
-                toml::Value::Integer(i) => Value::from(*i),
-                toml::Value::String(s) => Value::String(s.clone()),
-                other => Value::String(other.to_string()),
-            };
-            (key.clone(), json)
-        })
-        .collect();
+    let (binding, errors) = rule.binding(1);
+    if let Some(e) = errors.first() {
+        return Err(e.to_string());
+    }
+    let params: serde_json::Map<String, Value> = binding.params.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
     Ok(BindingRow {
         department: rule.id.clone(),
         revision,
