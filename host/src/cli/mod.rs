@@ -5,6 +5,7 @@ mod plugin;
 mod rules;
 mod server;
 mod simulate;
+mod supervise;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,6 +59,13 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(server::TokenCommand),
+    /// Supervisors' statistics from the log (JSON), as `GET /api/v1/stats`.
+    Stats(supervise::StatsArgs),
+    /// The penalty and reward ledger (JSON), as `GET /api/v1/points`.
+    Points(supervise::PointsArgs),
+    /// Swap a department's SOP, as `PUT /api/v1/departments/{id}/binding`.
+    #[command(subcommand)]
+    Binding(supervise::BindingCommand),
 }
 
 pub fn run() -> ExitCode {
@@ -73,6 +81,9 @@ pub fn run() -> ExitCode {
         Command::Demo(args) => server::demo(args),
         Command::User(cmd) => server::user(cmd),
         Command::Token(cmd) => server::token(cmd),
+        Command::Stats(args) => supervise::stats(args),
+        Command::Points(args) => supervise::points(args),
+        Command::Binding(cmd) => supervise::binding(cmd),
     };
     match result {
         Ok(code) => code,

@@ -20,6 +20,8 @@ pub mod core;
 pub mod demo;
 pub mod metrics;
 pub mod store;
+pub mod supervision;
+pub mod swap;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -80,7 +82,7 @@ impl Node {
         let store = Store::open(&options.db).await?;
         let rules = crate::rules::load(&options.rules)?;
         let runtime = Runtime::new()?;
-        let catalog = load_catalog(&store, &runtime, options).await?;
+        let catalog = load_catalog(&store, &runtime, &options.plugins).await?;
         let current = bindings::seed(&store, &rules, &catalog).await?;
         let mut departments = Vec::new();
         for row in &current {
@@ -205,11 +207,10 @@ async fn shutdown_signal() {
 
 /// The plugin folder's components, stored so every node has them, plus
 /// every component uploaded through the API.
-async fn load_catalog(store: &Store, runtime: &Runtime, options: &Options) -> anyhow::Result<Catalog> {
+pub async fn load_catalog(store: &Store, runtime: &Runtime, folder: &std::path::Path) -> anyhow::Result<Catalog> {
     let mut catalog = Catalog::default();
-    if options.plugins.is_dir() {
-        let mut paths: Vec<PathBuf> =
-            std::fs::read_dir(&options.plugins)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    if folder.is_dir() {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(folder)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
         paths.retain(|p| p.extension().is_some_and(|x| x == "wasm"));
         paths.sort();
         for path in paths {

@@ -12,7 +12,7 @@ use super::{ApiError, ApiResult, Body, Params, State};
 use crate::event::{Envelope, Event};
 use crate::server::auth::Caller;
 use crate::server::core::{Job, OutcomeJson};
-use crate::server::store::{CallbackView, ContactFilter, ContactSummary, PointsRow, now_ms};
+use crate::server::store::{CallbackView, ContactFilter, ContactSummary, now_ms};
 
 /// `{"outcomes": [...]}` written from already-serialized outcomes.
 fn outcomes_body(status: StatusCode, id: Option<&str>, outcomes: &OutcomeJson) -> Response {
@@ -380,70 +380,4 @@ pub async fn deadlines(state: State, caller: Caller) -> ApiResult<axum::Json<Dea
         })
         .collect();
     Ok(axum::Json(DeadlineList { deadlines }))
-}
-
-#[derive(Deserialize, IntoParams)]
-pub struct PointsQuery {
-    agent: Option<String>,
-    /// RFC 3339, inclusive; default: 30 days ago.
-    from: Option<String>,
-    /// RFC 3339, exclusive; default: now.
-    to: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct AgentPoints {
-    pub agent: String,
-    pub penalties: i64,
-    pub rewards: i64,
-    pub total: i64,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct PointsLedger {
-    pub agents: Vec<AgentPoints>,
-    pub entries: Vec<PointsRow>,
-}
-
-/// The penalty and reward ledger per agent and period. Agents see their own.
-#[utoipa::path(get, path = "/api/v1/points", tag = "contacts", params(PointsQuery), responses((status = 200, body = PointsLedger)))]
-pub async fn points(
-    state: State,
-    caller: Caller,
-    Params(q): Params<PointsQuery>,
-) -> ApiResult<axum::Json<PointsLedger>> {
-    let parse = |t: &Option<String>, default: i64| -> ApiResult<i64> {
-        match t {
-            Some(text) => Ok(crate::event::parse_time(text)
-                .map_err(|e| ApiError::bad_request("invalid_query", e))?
-                .as_millisecond()),
-            None => Ok(default),
-        }
-    };
-    let to = parse(&q.to, now_ms() + 1)?;
-    let from = parse(&q.from, to - 30 * 24 * 3600 * 1000)?;
-    let agent = match caller.role {
-        crate::server::auth::Role::Agent => Some(caller.name.clone()),
-        _ => q.agent,
-    };
-    let entries = state.store.points(caller.scope(), agent.as_deref(), from, to).await?;
-    let mut agents: Vec<AgentPoints> = Vec::new();
-    for e in &entries {
-        let i = match agents.iter().position(|a| a.agent == e.agent) {
-            Some(i) => i,
-            None => {
-                agents.push(AgentPoints { agent: e.agent.clone(), penalties: 0, rewards: 0, total: 0 });
-                agents.len() - 1
-            }
-        };
-        let a = &mut agents[i];
-        if e.points < 0 {
-            a.penalties -= e.points;
-        } else {
-            a.rewards += e.points;
-        }
-        a.total += e.points;
-    }
-    agents.sort_by(|a, b| a.agent.cmp(&b.agent));
-    Ok(axum::Json(PointsLedger { agents, entries }))
 }

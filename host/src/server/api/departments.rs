@@ -14,6 +14,7 @@ use super::{ApiError, ApiResult, Body, State};
 use crate::server::auth::{Caller, Role};
 use crate::server::core::Job;
 use crate::server::store::BindingRow;
+use crate::server::swap::{self, SwapError, SwapRequest};
 use crate::server::{AppState, bindings};
 
 #[derive(Serialize, ToSchema)]
@@ -104,7 +105,24 @@ pub struct BindingAnswer {
     pub binding: BindingRow,
     /// Open contacts that stay pinned to an older binding.
     pub pinned: i64,
+    /// What changes, old → new: `plugin`, `calendar`, and `params` by name.
+    #[schema(value_type = Object)]
+    pub changes: Value,
     pub applied: bool,
+}
+
+impl From<SwapError> for ApiError {
+    fn from(e: SwapError) -> ApiError {
+        let unprocessable = |code| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string());
+        match &e {
+            SwapError::UnknownDepartment(_) => ApiError::not_found(e.to_string()),
+            SwapError::UnknownCalendar { .. } => unprocessable("unknown_calendar"),
+            SwapError::UnknownPlugin(_) => unprocessable("unknown_plugin"),
+            SwapError::Invalid(_) => unprocessable("invalid_binding"),
+            SwapError::Concurrent(_) => ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string()),
+            SwapError::Store(_) => ApiError::internal(e),
+        }
+    }
 }
 
 /// Swap a department's SOP (plugin, version, parameters or calendar), live:
@@ -119,82 +137,21 @@ pub async fn put_binding(
     Body(req): Body<BindingRequest>,
 ) -> ApiResult<Json<BindingAnswer>> {
     caller.require(&[Role::Admin], "binding or swapping an SOP")?;
-    let current = state.store.current_bindings().await?.into_iter().find(|b| b.department == id).ok_or_else(|| {
-        ApiError::not_found(format!("no department `{id}`; departments come from rules/departments/*.toml"))
-    })?;
-    if let Some(name) = req.calendar.as_ref().filter(|c| !state.calendars.contains_key(*c)) {
-        let known: Vec<&str> = state.calendars.keys().map(String::as_str).collect();
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unknown_calendar",
-            format!("no calendar `{name}` (known: {}); calendars come from rules/calendars/*.toml", known.join(", ")),
-        ));
-    }
-    let plugin_id = req.plugin.clone().unwrap_or_else(|| current.plugin_id.clone());
-    let plugin_version = {
-        let catalog = state.catalog.read().expect("catalog lock");
-        let plugin = catalog
-            .find(&plugin_id, req.version.as_deref())
-            .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_plugin", e))?;
-        plugin.manifest.version.clone()
-    };
-    let params = match req.params {
-        Some(p) => p,
-        None if plugin_id == current.plugin_id => current.params.clone(),
-        None => Value::Object(Default::default()),
-    };
-    let row = BindingRow {
-        department: id.clone(),
-        revision: current.revision + 1,
-        name: current.name.clone(),
-        plugin_id,
-        plugin_version,
-        params,
-        calendar: req.calendar.unwrap_or_else(|| current.calendar.clone()),
-        source: "api".into(),
-        created_at: String::new(),
-        created_by: caller.name.clone(),
-    };
-    let department = {
-        let catalog = state.catalog.read().expect("catalog lock").clone();
-        bindings::department(&row, &catalog, &state.calendars)
-            .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_binding", e))?
-    };
-    let pinned: i64 = state.store.open_per_binding(&id).await?.iter().map(|(_, n)| n).sum();
+    let catalog = state.catalog.read().expect("catalog lock").clone();
+    let request = SwapRequest { plugin: req.plugin, version: req.version, params: req.params, calendar: req.calendar };
+    let plan = swap::plan(&state.store, &catalog, &state.calendars, &id, request, &caller.name).await?;
     if req.dry_run {
-        return Ok(Json(BindingAnswer { binding: row, pinned, applied: false }));
+        return Ok(Json(BindingAnswer {
+            binding: plan.row,
+            pinned: plan.pinned,
+            changes: plan.changes,
+            applied: false,
+        }));
     }
-    state.store.insert_binding(&row).await.map_err(|e| {
-        ApiError::new(
-            StatusCode::CONFLICT,
-            "conflict",
-            format!("another swap of `{id}` happened at the same time; try again ({e})"),
-        )
-    })?;
-    state
-        .store
-        .audit(&caller.name, "swap", &id, serde_json::json!({
-            "revision": row.revision, "plugin": format!("{}@{}", row.plugin_id, row.plugin_version),
-            "params": row.params, "calendar": row.calendar, "from": format!("{}@{} (binding {})", current.plugin_id, current.plugin_version, current.revision),
-        }))
-        .await?;
-    state.core.rebind(department).await?;
-    notify_binding(&state, &row).await;
-    let binding = state.store.binding(&id, row.revision).await?.unwrap_or(row);
-    Ok(Json(BindingAnswer { binding, pinned, applied: true }))
-}
-
-/// Tells other nodes (PostgreSQL) to load the new binding.
-async fn notify_binding(state: &AppState, row: &BindingRow) {
-    if state.store.backend() == crate::server::store::Backend::Postgres {
-        let payload = serde_json::json!({ "node": state.node, "department": row.department, "revision": row.revision })
-            .to_string();
-        if let Err(e) =
-            sqlx::query("SELECT pg_notify('sopline_bindings', $1)").bind(payload).execute(state.store.pool()).await
-        {
-            tracing::warn!(error = %e, "could not tell other nodes about the new binding");
-        }
-    }
+    let binding = swap::apply(&state.store, &plan, &caller.name).await?;
+    state.core.rebind(plan.department).await?;
+    swap::announce(&state.store, &state.node, &binding).await;
+    Ok(Json(BindingAnswer { binding, pinned: plan.pinned, changes: plan.changes, applied: true }))
 }
 
 /// Loads a binding another node stored (its plugin too, if new here).

@@ -188,7 +188,7 @@ impl Caller {
     paths(
         session::login, session::me,
         contacts::create, contacts::post_event, contacts::get_contact, contacts::list, contacts::check, contacts::script,
-        contacts::callbacks, contacts::deadlines, contacts::points, stats::stats,
+        contacts::callbacks, contacts::deadlines, stats::points, stats::stats,
         departments::departments, departments::put_binding, departments::migrate, plugins::plugins, plugins::upload_plugin, plugins::plugin,
         users::users, users::add_user, users::audit,
         stream::stream,
@@ -224,7 +224,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/contacts/{id}/script", get(contacts::script))
         .route("/callbacks", get(contacts::callbacks))
         .route("/deadlines", get(contacts::deadlines))
-        .route("/points", get(contacts::points))
+        .route("/points", get(stats::points))
         .route("/stats", get(stats::stats))
         .route("/departments", get(departments::departments))
         .route("/departments/{id}/binding", put(departments::put_binding))
