@@ -231,16 +231,11 @@ fn tokens_expire() {
     let left = expires.duration_since(jiff::Timestamp::now()).as_secs_f64();
     assert!((1.0..=3.5).contains(&left), "a console session lasts --session-ttl: {left} s left ({me})");
 
-    let short = Api::new(
-        &cli_ok(&["token", "create", "--db", &db, "--role", "agent", "--name", "sun", "--expires-in", "3s"])
-            .trim()
-            .to_string(),
-    );
-    let forever = Api::new(
-        &cli_ok(&["token", "create", "--db", &db, "--role", "agent", "--name", "sun", "--expires-in", "never"])
-            .trim()
-            .to_string(),
-    );
+    let create = |expires: &str| {
+        cli_ok(&["token", "create", "--db", &db, "--role", "agent", "--name", "sun", "--expires-in", expires])
+    };
+    let short = Api::new(create("3s").trim());
+    let forever = Api::new(create("never").trim());
     warm(&server, &short);
     let forever_id = warm(&server, &forever);
     let listed = cli_ok(&["token", "list", "--db", &db, "--user", "sun"]);

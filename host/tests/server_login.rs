@@ -115,15 +115,17 @@ fn a_login_flood_keeps_memory_bounded_and_other_requests_fast() {
             }
         })
     };
+    // At least 384 bad logins, 64 at a time, for at least 5 s.
     let next = Arc::new(AtomicUsize::new(0));
     let statuses = Arc::new(Mutex::new(std::collections::BTreeMap::<u16, usize>::new()));
+    let started = Instant::now();
     let flood: Vec<_> = (0..64)
         .map(|_| {
             let (server, next, statuses) = (server.clone(), next.clone(), statuses.clone());
             std::thread::spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= 384 {
+                    if i >= 384 && started.elapsed() > Duration::from_secs(5) {
                         break;
                     }
                     let address = format!("10.{}.{}.{}", i / 65_536, (i / 256) % 256, i % 256);
@@ -148,16 +150,17 @@ fn a_login_flood_keeps_memory_bounded_and_other_requests_fast() {
     latencies.sort();
     let statuses = statuses.lock().unwrap().clone();
     println!(
-        "login flood: {statuses:?}; peak RSS {before} → {after} MiB; /me during it ({} probes) p50 {:?} p99 {:?} max {:?}; a real login {} in {real_took:?}",
+        "login flood: {statuses:?} in {:?}; peak RSS {before} → {after} MiB; /me during it ({} probes) p50 {:?} p99 {:?} max {:?}; a real login {} in {real_took:?}",
+        started.elapsed(),
         latencies.len(),
         percentile(&latencies, 50),
         percentile(&latencies, 99),
         latencies.last().unwrap(),
         real.status,
     );
-    assert_eq!(statuses.values().sum::<usize>(), 384);
+    assert!(statuses.values().sum::<usize>() >= 384);
     assert!(statuses.keys().all(|s| [401, 503].contains(s)), "bad logins are refused or turned away: {statuses:?}");
-    assert!(statuses.get(&503).is_some(), "logins beyond the queue are turned away at once: {statuses:?}");
+    assert!(statuses.contains_key(&503), "logins beyond the queue are turned away at once: {statuses:?}");
     assert!(after - before < 200, "peak RSS grew {before} → {after} MiB under the flood");
     assert!(percentile(&latencies, 99) < Duration::from_millis(500), "/me p99 {:?}", percentile(&latencies, 99));
     assert!([200, 503].contains(&real.status), "{}", real.body);
@@ -224,7 +227,8 @@ fn look_alike_names_are_refused_through_the_api_and_the_cli() {
         assert_eq!((status, &body["error"]["code"]), (422, &json!("invalid_user")), "API accepted {name:?}: {body}");
         let message = body["error"]["message"].as_str().unwrap();
         assert!(message.contains(why), "{name:?}: the message names the problem ({why}): {message}");
-        let (ok, _, stderr) = cli(&["user", "add", "--db", &db, "--role", "author", "--name", name]);
+        // (`--name=` so that a name starting with `-` is not taken for an option.)
+        let (ok, _, stderr) = cli(&["user", "add", "--db", &db, "--role", "author", &format!("--name={name}")]);
         assert!(!ok && stderr.contains(why), "CLI accepted {name:?}: {stderr}");
     }
     let (_, users) = root.get(&server.url("/api/v1/users"));
