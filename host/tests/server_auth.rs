@@ -385,3 +385,31 @@ fn two_nodes_on_postgres_refuse_at_once() {
     assert_eq!(root.delete(&n2.url("/api/v1/users/zhao")).0, 200);
     refused(&last.get(&n1.url("/api/v1/me")), 401, "user_deleted");
 }
+
+#[test]
+fn the_api_document_describes_ending_access() {
+    let db = sqlite_db("auth-openapi");
+    let server = Server::start(&db, &rules(&[]), "n1");
+    let doc: Value = reqwest::blocking::get(server.url("/api/v1/openapi.json")).unwrap().json().unwrap();
+    let paths = &doc["paths"];
+    for (path, method) in [
+        ("/api/v1/logout", "post"),
+        ("/api/v1/tokens/{id}", "delete"),
+        ("/api/v1/users/{name}/tokens", "get"),
+        ("/api/v1/users/{name}/tokens", "delete"),
+        ("/api/v1/users/{name}/disable", "post"),
+        ("/api/v1/users/{name}/enable", "post"),
+        ("/api/v1/users/{name}", "delete"),
+    ] {
+        let operation = &paths[path][method];
+        assert!(operation.is_object(), "{method} {path} is documented");
+        assert!(operation["responses"]["401"].is_object(), "{method} {path} documents its 401");
+    }
+    let login = &paths["/api/v1/login"]["post"]["responses"];
+    assert!(login["429"]["headers"]["Retry-After"].is_object(), "the login documents 429 with Retry-After: {login}");
+    assert!(
+        paths["/api/v1/contacts"]["post"]["responses"]["401"].is_object(),
+        "every route that takes a token documents 401"
+    );
+    assert!(paths["/api/v1/audit"]["get"]["parameters"].to_string().contains("before"), "audit paging is documented");
+}
