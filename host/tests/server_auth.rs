@@ -267,6 +267,7 @@ fn open_streams_close_when_access_ends() {
     assert_eq!(root.post(&url("/users/s-disabled/disable"), &json!({})).0, 200);
     let (at, why) = eventually(Duration::from_secs(10), "the disabled user's stream closes", || disabled.closed());
     assert_eq!(why["error"]["code"], "user_disabled", "{why}");
+    println!("disabled through the API: the stream closed {:?} after the request was sent", at - started);
     assert!(at - started < Duration::from_millis(500), "closed {:?} after the change", at - started);
 
     user(&db, "agent", "s-out", &[PROPERTY], "s-out-pass1");
@@ -276,15 +277,17 @@ fn open_streams_close_when_access_ends() {
     assert_eq!(out.post(&url("/logout"), &json!({})).0, 204);
     let (at, why) = eventually(Duration::from_secs(10), "the logged-out stream closes", || logged_out.closed());
     assert_eq!(why["error"]["code"], "token_revoked", "{why}");
+    println!("logged out: the stream closed {:?} after the request was sent", at - started);
     assert!(at - started < Duration::from_millis(500), "closed {:?} after the logout", at - started);
 
-    // Through the CLI (another process): within a second.
+    // Through the CLI (another process): the CLI's own run, then within the 250 ms poll.
     let revoked = Sse::connect(&server, &token(&db, "agent", "s-cli", &[PROPERTY]));
     let started = Instant::now();
     cli_ok(&["token", "revoke", "--db", &db, "--user", "s-cli"]);
     let (at, why) = eventually(Duration::from_secs(10), "the revoked stream closes", || revoked.closed());
     assert_eq!(why["error"]["code"], "token_revoked", "{why}");
-    assert!(at - started < Duration::from_secs(1), "closed {:?} after the CLI started", at - started);
+    println!("revoked through the CLI: the stream closed {:?} after the CLI started", at - started);
+    assert!(at - started < Duration::from_secs(2), "closed {:?} after the CLI started", at - started);
 
     // At its expiry.
     let short = cli_ok(&[
@@ -305,6 +308,7 @@ fn open_streams_close_when_access_ends() {
     let started = Instant::now();
     let (at, why) = eventually(Duration::from_secs(10), "the expiring stream closes", || expiring.closed());
     assert_eq!(why["error"]["code"], "token_expired", "{why}");
+    println!("expiring: the stream closed {:?} after connecting with 2 s left", at - started);
     assert!(at - started < Duration::from_millis(2_600), "closed {:?} after connecting with 2 s left", at - started);
 
     // The admin's own stream stays open and keeps delivering.

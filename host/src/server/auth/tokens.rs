@@ -289,3 +289,57 @@ async fn listen(state: &AppState, stop: &mut watch::Receiver<bool>) -> anyhow::R
         state.tokens.changed();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::store::{TokenRow, UserRow};
+
+    fn lookup(revoked: bool, expires_at: Option<i64>, user: Option<bool>) -> Option<TokenLookup> {
+        let token = TokenRow {
+            id: "0123456789ab".into(),
+            user: "wang".into(),
+            kind: "login".into(),
+            created_at: 0,
+            expires_at,
+            revoked_at: revoked.then_some(5),
+        };
+        let user = user.map(|disabled| UserRow {
+            name: "wang".into(),
+            role: "agent".into(),
+            departments: vec!["property-frontdesk".into()],
+            disabled,
+            password_hash: None,
+        });
+        Some(TokenLookup { token, user })
+    }
+
+    #[test]
+    fn a_token_works_until_it_expires() {
+        let caller = verdict("h", lookup(false, Some(1_000), Some(false)), 999).unwrap();
+        assert_eq!(
+            (caller.name.as_str(), caller.token.id.as_str(), caller.token.hash.as_str()),
+            ("wang", "0123456789ab", "h")
+        );
+        assert_eq!(verdict("h", lookup(false, Some(1_000), Some(false)), 1_000).unwrap_err(), Refusal::Expired(1_000));
+        assert!(verdict("h", lookup(false, None, Some(false)), i64::MAX).is_ok(), "`never` never expires");
+    }
+
+    #[test]
+    fn each_refusal_says_why() {
+        assert_eq!(verdict("h", None, 0).unwrap_err(), Refusal::Unknown);
+        assert_eq!(verdict("h", lookup(true, None, Some(false)), 0).unwrap_err(), Refusal::Revoked);
+        assert_eq!(verdict("h", lookup(false, None, Some(true)), 0).unwrap_err(), Refusal::Disabled("wang".into()));
+        assert_eq!(
+            verdict("h", lookup(true, None, None), 0).unwrap_err(),
+            Refusal::Deleted,
+            "deleted says more than revoked"
+        );
+        for refusal in [Refusal::Revoked, Refusal::Expired(0), Refusal::Deleted] {
+            assert!(
+                refusal.message().contains("log in again") || refusal.message().contains("administrator"),
+                "{refusal:?}"
+            );
+        }
+    }
+}
