@@ -4,7 +4,7 @@
 // those contacts to the current SOP, plugin upload, users and roles, the
 // audit trail.
 
-import { api, get, put, post } from './api.js';
+import { api, get, put, post, del } from './api.js';
 import { t, label } from './i18n.js';
 import { h, clock, toast, latest } from './util.js';
 
@@ -28,7 +28,7 @@ export function parseParam(param, text) {
   }
 }
 
-export function mount(root) {
+export function mount(root, ctx) {
   const depBox = h('div#departments');
   const pluginsBox = h('div#plugins');
   const usersBox = h('div#users');
@@ -40,11 +40,16 @@ export function mount(root) {
       h('section.card', h('h2', t('admin.users')), usersBox)),
     h('section.card', h('h2', t('admin.audit')), auditBox));
   root.append(page);
-  const state = { departments: [], calendars: [], plugins: [], users: [], editing: null, migrating: null };
+  const state = {
+    departments: [], calendars: [], plugins: [], users: [], editing: null, migrating: null,
+    // The users card: whose tokens are open, which change awaits confirmation.
+    tokensOf: null, tokens: [], confirming: null,
+    audit: [], auditNext: null,
+  };
 
   const load = latest(async (fresh) => {
     try {
-      const [deps, plugins, users, audit] = await Promise.all([get('/departments'), get('/plugins'), get('/users'), get('/audit?limit=100')]);
+      const [deps, plugins, users, audit] = await Promise.all([get('/departments'), get('/plugins'), get('/users'), get('/audit?limit=50')]);
       if (!fresh()) return;
       state.departments = deps.departments;
       state.calendars = deps.calendars;
@@ -52,8 +57,12 @@ export function mount(root) {
       state.users = users.users;
       drawDepartments();
       drawPlugins();
+      state.audit = audit.entries;
+      state.auditNext = audit.next;
+      if (state.tokensOf) state.tokens = (await get(`/users/${encodeURIComponent(state.tokensOf)}/tokens`)).tokens;
+      if (!fresh()) return;
       drawUsers();
-      drawAudit(audit.entries);
+      drawAudit();
     } catch (e) {
       toast(t('err.network', { what: e.message }), 'error');
     }
@@ -241,17 +250,114 @@ export function mount(root) {
     h('button.primary', { type: 'submit' }, t('admin.user.add')));
     usersBox.replaceChildren(
       h('table.rows#user-table',
-        h('thead', h('tr', h('th', t('admin.user.name')), h('th', t('admin.user.role')), h('th', t('admin.user.departments')))),
-        h('tbody', ...state.users.map((u) => h('tr', h('td', u.name), h('td', t(`role.${u.role}`)), h('td.small', u.departments.join(', ') || '—'))))),
+        h('thead', h('tr', ...['name', 'role', 'departments', 'status', 'actions'].map((k) => h('th', t(`admin.user.${k}`))))),
+        h('tbody', ...state.users.flatMap(userRows))),
       form);
   }
 
-  function drawAudit(entries) {
+  /// A user's row, with the confirmation or the token list below it when open.
+  function userRows(u) {
+    const self = u.name === ctx.user.name;
+    const ask = (action) => { state.confirming = { name: u.name, action }; drawUsers(); };
+    const row = h('tr', { dataset: { user: u.name, disabled: u.disabled } },
+      h('td', u.name), h('td', t(`role.${u.role}`)), h('td.small', u.departments.join(', ') || '—'),
+      h('td.status', u.disabled ? h('span.error', t('admin.user.disabled')) : t('admin.user.active')),
+      h('td.row',
+        h('button.ghost.small', { type: 'button', dataset: { tokens: u.name }, onclick: () => toggleTokens(u.name) }, t('admin.user.tokens')),
+        u.disabled
+          ? h('button.ghost.small', { type: 'button', dataset: { enable: u.name }, onclick: () => change(u.name, 'enable') }, t('admin.user.enable'))
+          : h('button.ghost.small.danger', { type: 'button', dataset: { disable: u.name }, disabled: self, title: self ? t('admin.user.self') : null, onclick: () => ask('disable') }, t('admin.user.disable')),
+        h('button.ghost.small.danger', { type: 'button', dataset: { delete: u.name }, disabled: self, title: self ? t('admin.user.self') : null, onclick: () => ask('delete') }, t('admin.user.delete'))));
+    const rows = [row];
+    const c = state.confirming;
+    if (c?.name === u.name) {
+      const n = state.tokens.filter((tk) => tk.status === 'active').length;
+      rows.push(h('tr', h('td', { colSpan: 5 }, h('div.confirm#user-confirm', { role: 'alertdialog', dataset: { action: c.action, user: u.name } },
+        h('p', t(`admin.user.${c.action}.confirm`, { name: u.name, n })),
+        h('div.row',
+          h('button.primary.danger', { type: 'button', dataset: { confirm: c.action }, onclick: () => change(u.name, c.action) }, t('admin.confirm')),
+          h('button.ghost', { type: 'button', onclick: () => { state.confirming = null; drawUsers(); } }, t('admin.cancel')))))));
+    }
+    if (state.tokensOf === u.name) rows.push(h('tr', h('td', { colSpan: 5 }, tokenTable(u.name))));
+    return rows;
+  }
+
+  function tokenTable(name) {
+    const active = state.tokens.filter((tk) => tk.status === 'active');
+    if (!state.tokens.length) return h('p.muted.small#token-table', t('admin.token.none'));
+    return h('div#token-table',
+      h('table.rows.small',
+        h('thead', h('tr', ...['id', 'kind', 'created', 'expires', 'status', ''].map((k) => h('th', k ? t(`admin.token.${k}`) : '')))),
+        h('tbody', ...state.tokens.map((tk) => h('tr', { dataset: { token: tk.id, status: tk.status } },
+          h('td.mono', tk.id), h('td', t(`admin.token.kind.${tk.kind}`)), h('td.nowrap', clock(tk.created_at)),
+          h('td.nowrap', tk.expires_at ? clock(tk.expires_at) : t('admin.token.never')),
+          h('td', t(`admin.token.status.${tk.status}`)),
+          h('td', tk.status === 'active'
+            ? h('button.ghost.small.danger', { type: 'button', dataset: { revoke: tk.id }, onclick: () => revoke(tk.id) }, t('admin.token.revoke'))
+            : null))))),
+      active.length ? h('button.ghost.small.danger', { type: 'button', dataset: { revokeAll: name }, onclick: () => { state.confirming = { name, action: 'revokeAll' }; drawUsers(); } }, t('admin.token.revokeAll')) : null);
+  }
+
+  async function toggleTokens(name) {
+    state.tokensOf = state.tokensOf === name ? null : name;
+    state.tokens = [];
+    if (state.tokensOf) {
+      try { state.tokens = (await get(`/users/${encodeURIComponent(name)}/tokens`)).tokens; } catch (e) { toast(e.message, 'error'); }
+    }
+    drawUsers();
+  }
+
+  /// Disables, enables or deletes a user, or revokes all their tokens; then reads everything again.
+  async function change(name, action) {
+    const path = `/users/${encodeURIComponent(name)}`;
+    state.confirming = null;
+    try {
+      if (action === 'disable' || action === 'enable') {
+        await post(`${path}/${action}`);
+        toast(t(`admin.user.${action}.done`, { name }), 'ok');
+      } else if (action === 'delete') {
+        const answer = await del(path);
+        if (state.tokensOf === name) state.tokensOf = null;
+        toast(t('admin.user.delete.done', { name, n: answer.revoked }), 'ok');
+      } else {
+        const answer = await del(`${path}/tokens`);
+        toast(t('admin.token.revoked.done', { n: answer.revoked }), 'ok');
+      }
+    } catch (e) {
+      toast(e.message, 'error');
+    }
+    load();
+  }
+
+  async function revoke(id) {
+    try {
+      await del(`/tokens/${encodeURIComponent(id)}`);
+      toast(t('admin.token.revoked.done', { n: 1 }), 'ok');
+    } catch (e) {
+      toast(e.message, 'error');
+    }
+    load();
+  }
+
+  function drawAudit() {
+    const more = async () => {
+      try {
+        const page = await get(`/audit?limit=50&before=${state.auditNext}`);
+        state.audit = [...state.audit, ...page.entries];
+        state.auditNext = page.next;
+        drawAudit();
+      } catch (e) {
+        toast(e.message, 'error');
+      }
+    };
     auditBox.replaceChildren(h('table.rows#audit-table',
       h('thead', h('tr', ...['at', 'actor', 'action', 'subject', 'detail'].map((k) => h('th', t(`admin.audit.${k}`))))),
-      h('tbody', ...entries.map((e) => h('tr',
+      h('tbody', ...state.audit.map((e) => h('tr', { dataset: { id: e.id } },
         h('td.nowrap', clock(e.at)), h('td', e.actor), h('td', e.action), h('td', e.subject),
-        h('td.small.mono', JSON.stringify(e.detail)))))));
+        h('td.small.mono', JSON.stringify(e.detail)))))),
+    state.auditNext
+      ? h('button.ghost.small#audit-more', { type: 'button', onclick: more }, t('admin.audit.more'))
+      : h('p.muted.small#audit-end', t('admin.audit.end')));
   }
 
   load();

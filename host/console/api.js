@@ -4,11 +4,20 @@
 const KEY = 'sopline.token';
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, retryAfter = null) {
     super(message);
     this.status = status;
     this.code = code;
+    /// Seconds, from a 429 or 503 answer's `Retry-After`.
+    this.retryAfter = retryAfter;
   }
+}
+
+/// The session ended on the server (revoked, expired, user disabled or
+/// deleted): the shell signs out and says why (`code`).
+function ended(code) {
+  session.token = null;
+  window.dispatchEvent(new CustomEvent('sopline:logout', { detail: { code } }));
 }
 
 export const session = {
@@ -39,11 +48,9 @@ export async function api(method, path, body, { raw = false } = {}) {
   try { json = text ? JSON.parse(text) : null; } catch { json = null; }
   if (!response.ok) {
     const err = json?.error ?? {};
-    const error = new ApiError(response.status, err.code ?? 'http', err.message ?? `${response.status} ${response.statusText}`);
-    if (response.status === 401 && !path.startsWith('/login')) {
-      session.token = null;
-      window.dispatchEvent(new CustomEvent('sopline:logout'));
-    }
+    const retryAfter = Number(response.headers.get('Retry-After')) || null;
+    const error = new ApiError(response.status, err.code ?? 'http', err.message ?? `${response.status} ${response.statusText}`, retryAfter);
+    if (response.status === 401 && !path.startsWith('/login') && !path.startsWith('/logout')) ended(error.code);
     throw error;
   }
   return raw ? text : json;
@@ -52,13 +59,25 @@ export async function api(method, path, body, { raw = false } = {}) {
 export const get = (path) => api('GET', path);
 export const post = (path, body) => api('POST', path, body);
 export const put = (path, body) => api('PUT', path, body);
+export const del = (path) => api('DELETE', path);
 
 /// Subscribes to outcomes; reconnects by itself (EventSource does), and
-/// reports whether it is connected.
+/// reports whether it is connected. The server ends the stream with a
+/// `closed` event when the session ended; a reconnection it refuses (401)
+/// leaves the source closed, and asking /me then signs out with the reason.
 export function stream(onOutcome, onStatus) {
   const source = new EventSource(`/api/v1/stream?token=${encodeURIComponent(session.token)}`);
   source.addEventListener('open', () => onStatus(true));
-  source.addEventListener('error', () => onStatus(false));
+  source.addEventListener('error', () => {
+    onStatus(false);
+    if (source.readyState === EventSource.CLOSED) api('GET', '/me').catch(() => {});
+  });
+  source.addEventListener('closed', (e) => {
+    source.close();
+    let code = 'unauthorized';
+    try { code = JSON.parse(e.data).error.code; } catch { /* keep the generic reason */ }
+    ended(code);
+  });
   source.addEventListener('outcome', (e) => {
     try { onOutcome(JSON.parse(e.data)); } catch { /* a malformed line is skipped */ }
   });

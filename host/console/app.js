@@ -22,6 +22,10 @@ const root = document.getElementById('app');
 let current = null; // { name, arg, view }
 let closeStream = null;
 let live = false;
+/// Why the server ended the session, shown on the sign-in form that follows.
+let endedBecause = null;
+/// The 401 codes that say why a session ended (see the API's 401 answers).
+const ENDED = ['token_revoked', 'token_expired', 'user_disabled', 'user_deleted'];
 
 function defaultView(role) {
   if (role === 'admin') return 'admin';
@@ -99,7 +103,8 @@ function unmount() {
 function loginForm() {
   const name = h('input', { name: 'name', autocomplete: 'username', required: true, autocapitalize: 'off' });
   const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
-  const error = h('p.error', { role: 'alert' });
+  const error = h('p.error#login-error', { role: 'alert' }, endedBecause ?? '');
+  endedBecause = null;
   const form = h('form.login.card', {
     onsubmit: async (e) => {
       e.preventDefault();
@@ -110,7 +115,7 @@ function loginForm() {
         session.user = answer.user;
         start();
       } catch (err) {
-        error.textContent = err.status === 401 ? t('login.failed') : t('err.network', { what: err.message });
+        error.textContent = loginError(err);
         password.select();
       }
     },
@@ -121,6 +126,15 @@ function loginForm() {
   error,
   h('button.primary', { type: 'submit' }, t('login.submit')));
   return h('div.centered', form);
+}
+
+/// What a refused login means, in the console's language.
+function loginError(err) {
+  if (err.status === 401) return t('login.failed');
+  if (err.code === 'user_disabled') return t('login.disabled');
+  if (err.status === 429) return t('login.throttled', { seconds: err.retryAfter ?? 60 });
+  if (err.status === 503) return t('login.busy');
+  return t('err.network', { what: err.message });
 }
 
 function start() {
@@ -134,6 +148,14 @@ function start() {
   });
   if (!route().name) history.replaceState(null, '', `#/${defaultView(session.user.role)}`);
   render();
+}
+
+/// The sign-out button: the server revokes the token, then the console forgets it.
+async function signOut() {
+  closeStream?.();
+  closeStream = null;
+  try { await api('POST', '/logout'); } catch { /* already ended on the server */ }
+  logout();
 }
 
 function logout() {
@@ -156,10 +178,13 @@ async function boot() {
     if (saved) render();
     else render();
   });
-  document.getElementById('logout').addEventListener('click', logout);
+  document.getElementById('logout').addEventListener('click', signOut);
   window.addEventListener('hashchange', render);
-  window.addEventListener('sopline:logout', () => {
-    if (session.user) toast(t('login.failed'), 'error');
+  window.addEventListener('sopline:logout', (e) => {
+    if (!session.user) return;
+    const code = e.detail?.code;
+    endedBecause = t(ENDED.includes(code) ? `session.${code}` : 'session.unauthorized');
+    toast(endedBecause, 'error');
     logout();
   });
   // Countdowns tick once a second, in every view.

@@ -1,8 +1,9 @@
 //! The browser console in a real headless Chromium against a real server:
 //! `host/console/tests/e2e.mjs` (playwright-core) drives it as an agent (the
 //! whole property SOP, a contact started with the form), a supervisor (the
-//! server's statistics), an admin (swap, migration, calendar) and an agent of
-//! another department.
+//! server's statistics), an admin (swap, migration, calendar, disabling a
+//! user, whose console is signed out at once), an agent of another
+//! department, and signing out (the token is revoked).
 //!
 //! Needs Node.js, Debian's `chromium` (`apt-get install chromium
 //! chromium-driver fonts-noto-cjk`) and `npm ci` in `host/console/tests/`
@@ -88,6 +89,7 @@ fn console_in_a_real_browser() {
         "agent-deadline-missed.png",
         "supervisor.png",
         "admin.png",
+        "admin-users.png",
     ] {
         assert!(shots.join(name).exists(), "no screenshot {name}");
     }

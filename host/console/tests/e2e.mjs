@@ -18,7 +18,9 @@
 // when it passes; a supervisor sees the miss in the server's statistics; an
 // admin swaps the SOP (new contacts follow it), moves the pinned contacts and
 // switches the calendar; an agent of another department cannot open the
-// contact. Every wait is on something a user would see (or the API's state),
+// contact; an admin adds a user and disables them, whose open console is
+// signed out at once and whose token and password are refused; signing out
+// revokes the token on the server. Every wait is on something a user would see (or the API's state),
 // never on time passing. Screenshots go to docs/screenshots/.
 
 import { chromium } from 'playwright-core';
@@ -457,6 +459,53 @@ await step('the agent screen in English, with the queue and points', async () =>
   await agent.waitForSelector('#points-total');
   await shot(agent, { path: join(shots, 'agent-queue-en.png'), fullPage: true });
   await agent.click('#lang');
+});
+
+await step("an admin disables a user in the console: their console is signed out and their next action refused", async () => {
+  const temp = { name: 'e2e-temp', password: 'temp-pass-123' };
+  const adm = await page(users.admin);
+  const form = adm.locator('form.user-form');
+  await form.locator('input[name=name]').fill(temp.name);
+  await form.locator('select[name=role]').selectOption('agent');
+  await form.locator('select[name=departments]').selectOption(DEPT);
+  await form.locator('input[name=password]').fill(temp.password);
+  await form.locator('button[type=submit]').click();
+  const row = adm.locator(`#user-table tr[data-user="${temp.name}"]`);
+  await row.waitFor();
+  assert(await adm.locator(`#user-table button[data-disable="${users.admin.name}"]`).isDisabled(), 'an admin can disable themselves');
+
+  const tmp = await page(temp);
+  const tmpToken = await tmp.evaluate(() => sessionStorage.getItem('sopline.token'));
+  assert((await call('GET', '/me', tmpToken)).status === 200, 'the new user is not signed in');
+  await row.locator(`button[data-disable="${temp.name}"]`).click();
+  const confirm = adm.locator('#user-confirm[data-action="disable"]');
+  await confirm.waitFor();
+  assert((await confirm.textContent()).includes(temp.name), `the confirmation: ${await confirm.textContent()}`);
+  await confirm.locator('button[data-confirm="disable"]').click();
+  await adm.waitForSelector(`#user-table tr[data-user="${temp.name}"][data-disabled="true"]`);
+
+  // Their open console is signed out at once (its stream closed), saying why…
+  await tmp.waitForSelector('form.login #login-error:has-text("管理员停用")', { timeout: 10000 });
+  // …their token is refused, and so is their password.
+  const me = await call('GET', '/me', tmpToken);
+  assert(me.status === 401 && me.json.error.code === 'user_disabled', `the token after disabling: ${me.status} ${JSON.stringify(me.json)}`);
+  await tmp.fill('input[name=name]', temp.name);
+  await tmp.fill('input[name=password]', temp.password);
+  await tmp.click('button[type=submit]');
+  await tmp.waitForSelector('#login-error:has-text("该账号已被停用")');
+  await adm.waitForSelector('#audit-table td:has-text("disable")');
+  await shot(adm, { path: join(shots, 'admin-users.png'), fullPage: true });
+  await tmp.context().close();
+  await adm.context().close();
+});
+
+await step('signing out revokes the session on the server', async () => {
+  const token = await agent.evaluate(() => sessionStorage.getItem('sopline.token'));
+  assert((await call('GET', '/me', token)).status === 200, 'the agent is not signed in');
+  await agent.click('#logout');
+  await agent.waitForSelector('form.login');
+  const me = await call('GET', '/me', token);
+  assert(me.status === 401 && me.json.error.code === 'token_revoked', `the token after signing out: ${me.status} ${JSON.stringify(me.json)}`);
 });
 
 await browser.close();

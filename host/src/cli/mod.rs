@@ -1,5 +1,6 @@
 //! The `sopline` command line: parses arguments and calls the library.
 
+mod access;
 mod calendar;
 mod plugin;
 mod rules;
@@ -53,12 +54,12 @@ enum Command {
     Serve(server::ServeArgs),
     /// The server on a fresh SQLite file with the four plugins, users and sample contacts.
     Demo(server::DemoArgs),
-    /// Manage users.
+    /// Manage users: add, disable, enable, delete.
     #[command(subcommand)]
-    User(server::UserCommand),
-    /// Manage API tokens.
+    User(access::UserCommand),
+    /// Manage API tokens: create, list, revoke.
     #[command(subcommand)]
-    Token(server::TokenCommand),
+    Token(access::TokenCommand),
     /// Supervisors' statistics from the log (JSON), as `GET /api/v1/stats`.
     Stats(supervise::StatsArgs),
     /// The penalty and reward ledger (JSON), as `GET /api/v1/points`.
@@ -79,8 +80,8 @@ pub fn run() -> ExitCode {
         Command::Calendar(cmd) => calendar::run(cmd),
         Command::Serve(args) => server::serve(args),
         Command::Demo(args) => server::demo(args),
-        Command::User(cmd) => server::user(cmd),
-        Command::Token(cmd) => server::token(cmd),
+        Command::User(cmd) => access::user(cmd),
+        Command::Token(cmd) => access::token(cmd),
         Command::Stats(args) => supervise::stats(args),
         Command::Points(args) => supervise::points(args),
         Command::Binding(cmd) => supervise::binding(cmd),

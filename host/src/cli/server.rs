@@ -1,11 +1,12 @@
-//! `sopline serve`, `sopline demo`, `sopline user add`, `sopline token create`.
+//! `sopline serve` and `sopline demo`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use crate::server::{self, Options, auth, store::Store};
+use crate::server::auth::login::LoginSettings;
+use crate::server::{self, Options, auth};
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
@@ -24,6 +25,14 @@ pub struct ServeArgs {
     /// How long a node holds a claimed timer before others may take it over.
     #[arg(long, default_value = "5s", value_parser = parse_duration)]
     lease: Duration,
+    /// How long a console login lasts before its token expires (e.g. 8h, 1d).
+    #[arg(long, env = "SOPLINE_SESSION_TTL", default_value = "12h", value_parser = parse_session_ttl)]
+    session_ttl: Duration,
+    /// Take the client address of a login from `X-Forwarded-For` (the last
+    /// address, the one your reverse proxy appended). Only behind a proxy
+    /// that sets it: otherwise a client could pick any address.
+    #[arg(long, env = "SOPLINE_TRUST_PROXY")]
+    trust_proxy: bool,
 }
 
 #[derive(clap::Args)]
@@ -39,41 +48,19 @@ pub struct DemoArgs {
     plugins: super::PluginDir,
 }
 
-#[derive(clap::Args)]
-pub struct UserArgs {
-    #[arg(long, env = "SOPLINE_DB", default_value = "sqlite://sopline.db")]
-    db: String,
-    #[arg(long)]
-    name: String,
-    /// agent, supervisor, admin or author.
-    #[arg(long)]
-    role: String,
-    /// A department the user works for (repeat for several).
-    #[arg(long = "department")]
-    departments: Vec<String>,
-    /// For logging in to the console (at least 8 characters); read from SOPLINE_PASSWORD if set.
-    #[arg(long, env = "SOPLINE_PASSWORD")]
-    password: Option<String>,
-}
-
-#[derive(clap::Subcommand)]
-pub enum UserCommand {
-    /// Create a user (or change its role, departments, password).
-    Add(UserArgs),
-}
-
-#[derive(clap::Subcommand)]
-pub enum TokenCommand {
-    /// Create the user if needed and print a new bearer token on stdout.
-    Create(UserArgs),
-}
-
 fn parse_duration(text: &str) -> Result<Duration, String> {
     let span = sopline_sdk::span::parse(text)?;
     Ok(Duration::from_secs(span.days as u64 * 86_400 + span.seconds as u64))
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+fn parse_session_ttl(text: &str) -> Result<Duration, String> {
+    match parse_duration(text)? {
+        d if d.is_zero() => Err("a session must last longer than 0 s (e.g. 8h, 12h, 1d)".into()),
+        d => Ok(d),
+    }
+}
+
+pub(super) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
 }
 
@@ -86,6 +73,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         plugins: args.plugins.plugin_dir,
         node,
         lease: args.lease,
+        login: LoginSettings { session_ttl: args.session_ttl, trust_proxy: args.trust_proxy },
     };
     runtime()?.block_on(server::serve(options))?;
     Ok(ExitCode::SUCCESS)
@@ -99,47 +87,8 @@ pub fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         plugins: args.plugins.plugin_dir,
         node: "demo".into(),
         lease: Duration::from_secs(5),
+        login: LoginSettings::default(),
     };
     runtime()?.block_on(server::demo::run(options))?;
-    Ok(ExitCode::SUCCESS)
-}
-
-async fn add_user(args: &UserArgs) -> anyhow::Result<(Store, String)> {
-    let store = Store::open(&args.db).await?;
-    let existing = store.user(&args.name).await?;
-    let role_or_departments_given = existing.is_none() || !args.departments.is_empty();
-    let departments = if role_or_departments_given {
-        args.departments.clone()
-    } else {
-        existing.map(|u| u.departments).unwrap_or_default()
-    };
-    let user = server::api::users::new_user(&store, &args.name, &args.role, &departments, args.password.as_deref())
-        .await
-        .map_err(anyhow::Error::msg)?;
-    store
-        .audit("cli", "user", &user.name, serde_json::json!({ "role": user.role, "departments": user.departments }))
-        .await?;
-    Ok((store, user.name))
-}
-
-pub fn user(cmd: UserCommand) -> anyhow::Result<ExitCode> {
-    let UserCommand::Add(args) = cmd;
-    runtime()?.block_on(async {
-        let (_, name) = add_user(&args).await?;
-        eprintln!("user {name} saved ({})", args.role);
-        anyhow::Ok(())
-    })?;
-    Ok(ExitCode::SUCCESS)
-}
-
-pub fn token(cmd: TokenCommand) -> anyhow::Result<ExitCode> {
-    let TokenCommand::Create(args) = cmd;
-    let token = runtime()?.block_on(async {
-        let (store, name) = add_user(&args).await?;
-        let token = auth::issue_token(&store, &name).await?;
-        store.audit("cli", "token", &name, serde_json::json!({})).await?;
-        anyhow::Ok(token)
-    })?;
-    println!("{token}");
     Ok(ExitCode::SUCCESS)
 }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
-use crate::server::auth::{Caller, Role};
+use crate::server::auth::{Caller, Role, TokenInfo};
 use crate::server::store::{Backend, Store};
 use crate::server::{supervision, swap};
 
@@ -79,7 +79,8 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 
 /// The command line acts as an administrator.
 fn operator() -> Caller {
-    Caller { name: "cli".into(), role: Role::Admin, departments: Vec::new() }
+    let token = TokenInfo { id: "cli".into(), expires_at: None, hash: String::new() };
+    Caller { name: "cli".into(), role: Role::Admin, departments: Vec::new(), token }
 }
 
 fn print(value: &impl serde::Serialize) -> anyhow::Result<()> {

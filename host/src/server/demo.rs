@@ -140,7 +140,9 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         let _ = tokio::signal::ctrl_c().await;
         let _ = closing.send(true);
     };
-    axum::serve(listener, app).with_graceful_shutdown(signal).await?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(signal)
+        .await?;
     node.stop().await;
     Ok(())
 }

@@ -50,6 +50,8 @@ pub struct Options {
     pub node: String,
     /// How long a claimed timer stays with this node before others may take it.
     pub lease: Duration,
+    /// Console sessions' lifetime and where client addresses come from.
+    pub login: auth::login::LoginSettings,
 }
 
 /// What every request handler shares.
@@ -59,6 +61,8 @@ pub struct AppState {
     pub stream: broadcast::Sender<Published>,
     pub metrics: Arc<Metrics>,
     pub tokens: auth::Tokens,
+    /// Login throttling and bounded password checks.
+    pub logins: auth::login::Logins,
     pub runtime: Runtime,
     pub catalog: RwLock<Catalog>,
     pub calendars: std::collections::BTreeMap<String, Arc<crate::calendar::Calendar>>,
@@ -122,7 +126,8 @@ impl Node {
             core,
             stream,
             metrics,
-            tokens: auth::Tokens::default(),
+            tokens: auth::Tokens::new(&store)?,
+            logins: auth::login::Logins::new(options.login),
             runtime,
             catalog: RwLock::new(catalog),
             calendars: rules.calendars.clone(),
@@ -133,6 +138,7 @@ impl Node {
         let mut tasks = vec![
             tokio::spawn(scheduler(state.clone(), options.lease, stopped.clone())),
             tokio::spawn(count_pending(state.clone(), stopped.clone())),
+            tokio::spawn(auth::tokens::watch_changes(state.clone(), stopped.clone())),
         ];
         if store.backend() == store::Backend::Postgres {
             tasks.push(tokio::spawn(listen_to_other_nodes(state.clone(), stopped)));
@@ -175,7 +181,9 @@ pub async fn serve(options: Options) -> anyhow::Result<()> {
         tracing::info!("shutting down: no new requests; finishing those in flight");
         let _ = closing.send(true);
     };
-    axum::serve(listener, app).with_graceful_shutdown(signal).await?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(signal)
+        .await?;
     tracing::info!("HTTP stopped; finishing accepted work");
     node.stop().await;
     Ok(())

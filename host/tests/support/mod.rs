@@ -109,6 +109,54 @@ pub fn token(db: &str, role: &str, name: &str, departments: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
+/// Creates (or updates) a user with a password, for logging in.
+pub fn user(db: &str, role: &str, name: &str, departments: &[&str], password: &str) {
+    let mut cmd = sopline();
+    cmd.args(["user", "add", "--db", db, "--role", role, "--name", name, "--password", password]);
+    for d in departments {
+        cmd.args(["--department", d]);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "user add {name}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Runs `sopline ARGS` and returns (success, stdout, stderr).
+pub fn cli(args: &[&str]) -> (bool, String, String) {
+    let out = sopline().args(args).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `POST /api/v1/login`: the status, the `Retry-After` and `Cache-Control` headers, and the JSON body.
+pub struct LoginAnswer {
+    pub status: u16,
+    pub retry_after: Option<u64>,
+    pub cache_control: Option<String>,
+    pub body: serde_json::Value,
+}
+
+pub fn login(server: &Server, name: &str, password: &str) -> LoginAnswer {
+    login_from(server, name, password, None)
+}
+
+/// Logs in as if through a reverse proxy that saw the client at `forwarded_for`.
+pub fn login_from(server: &Server, name: &str, password: &str, forwarded_for: Option<&str>) -> LoginAnswer {
+    let client = reqwest::blocking::Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
+    let mut request =
+        client.post(server.url("/api/v1/login")).json(&serde_json::json!({ "name": name, "password": password }));
+    if let Some(address) = forwarded_for {
+        request = request.header("X-Forwarded-For", address);
+    }
+    let r = request.send().unwrap();
+    let header = |name: &str| r.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let (retry_after, cache_control) = (header("retry-after").and_then(|v| v.parse().ok()), header("cache-control"));
+    let status = r.status().as_u16();
+    LoginAnswer { status, retry_after, cache_control, body: r.json().unwrap_or(serde_json::Value::Null) }
+}
+
 /// A running `sopline serve`.
 pub struct Server {
     pub child: Child,
@@ -214,6 +262,12 @@ impl Api {
         let status = r.status().as_u16();
         (status, r.json().unwrap_or(serde_json::Value::Null))
     }
+
+    pub fn delete(&self, url: &str) -> (u16, serde_json::Value) {
+        let r = self.client.delete(url).bearer_auth(&self.token).send().unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().unwrap_or(serde_json::Value::Null))
+    }
 }
 
 /// Polls `check` every 100 ms until it returns `Some`, or panics after `within`.
@@ -229,9 +283,11 @@ pub fn eventually<T>(within: Duration, what: &str, mut check: impl FnMut() -> Op
 }
 
 /// A live `GET /api/v1/stream` subscription: every outcome it delivers, with
-/// the wall-clock time it arrived, read on a background thread.
+/// the wall-clock time it arrived, read on a background thread; and when
+/// the server closed it, with the `closed` event's data if it sent one.
 pub struct Sse {
     events: std::sync::Arc<std::sync::Mutex<Vec<(std::time::SystemTime, serde_json::Value)>>>,
+    closed: std::sync::Arc<std::sync::Mutex<Option<(Instant, serde_json::Value)>>>,
 }
 
 impl Sse {
@@ -241,23 +297,47 @@ impl Sse {
         let response = client.get(server.url(&format!("/api/v1/stream?token={token}"))).send().unwrap();
         assert_eq!(response.status().as_u16(), 200, "the stream answers 200");
         let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let sink = events.clone();
+        let closed = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let (sink, end) = (events.clone(), closed.clone());
         std::thread::spawn(move || {
+            let mut name = String::from("message");
+            let mut last = serde_json::Value::Null;
             for line in BufReader::new(response).lines() {
                 let Ok(line) = line else { break };
-                if let Some(data) = line.strip_prefix("data:") {
+                if let Some(event) = line.strip_prefix("event:") {
+                    name = event.trim().to_string();
+                } else if let Some(data) = line.strip_prefix("data:") {
                     let value: serde_json::Value = serde_json::from_str(data.trim()).expect("stream data is JSON");
-                    sink.lock().unwrap().push((std::time::SystemTime::now(), value));
+                    if name == "outcome" {
+                        sink.lock().unwrap().push((std::time::SystemTime::now(), value));
+                    } else {
+                        last = value;
+                    }
+                } else if line.is_empty() {
+                    name = String::from("message");
                 }
             }
+            *end.lock().unwrap() = Some((Instant::now(), last));
         });
-        Sse { events }
+        Sse { events, closed }
     }
 
     /// Everything received so far.
     pub fn events(&self) -> Vec<(std::time::SystemTime, serde_json::Value)> {
         self.events.lock().unwrap().clone()
     }
+
+    /// When the server ended the stream, and the data of its last non-outcome event (`Null` if none).
+    pub fn closed(&self) -> Option<(Instant, serde_json::Value)> {
+        self.closed.lock().unwrap().clone()
+    }
+}
+
+/// The server process's peak resident memory (`VmHWM`), in MiB.
+pub fn peak_rss_mib(server: &Server) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).expect("VmHWM in /proc/PID/status");
+    line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() / 1024
 }
 
 /// Runs `sql` with psql against `db` and returns its unaligned, tuples-only output.

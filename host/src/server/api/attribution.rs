@@ -76,7 +76,8 @@ mod tests {
     use serde_json::json;
 
     fn caller(role: Role) -> Caller {
-        Caller { name: "zhang".into(), role, departments: vec!["d".into()] }
+        let token = crate::server::auth::TokenInfo { id: "t".into(), expires_at: None, hash: String::new() };
+        Caller { name: "zhang".into(), role, departments: vec!["d".into()], token }
     }
 
     fn object(value: Value) -> Map<String, Value> {

@@ -12,16 +12,17 @@ pub mod plugins;
 pub mod session;
 pub mod stats;
 pub mod stream;
+pub mod tokens;
 pub mod users;
 
 use std::sync::Arc;
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
@@ -29,6 +30,7 @@ use utoipa::{OpenApi, ToSchema};
 use super::AppState;
 use super::auth::{Caller, Role};
 use super::core::CoreError;
+use session::Unauthorized;
 
 pub type State = axum::extract::State<Arc<AppState>>;
 
@@ -142,26 +144,31 @@ impl FromRequestParts<Arc<AppState>> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<Self, Self::Rejection> {
+        let unauthorized = |message: &str| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message);
+        // EventSource cannot send headers, so the stream alone also takes
+        // `?token=`; anywhere else a token in the URL would end up in logs.
+        let query_token =
+            parts.uri.query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("token="))).map(str::to_string);
+        let on_stream = parts.extensions.get::<MatchedPath>().is_some_and(|p| p.as_str() == "/api/v1/stream");
+        if query_token.is_some() && !on_stream {
+            return Err(unauthorized(
+                "a token in the URL (`?token=`) is accepted only by GET /api/v1/stream; send it in the header `Authorization: Bearer TOKEN`",
+            ));
+        }
         let header_token = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::to_string);
-        // EventSource cannot send headers: the stream also takes `?token=`.
-        let query_token = || {
-            parts.uri.query().and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("token=")).map(str::to_string))
-        };
-        let Some(token) = header_token.or_else(query_token) else {
-            return Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
+        let Some(token) = header_token.or(query_token) else {
+            return Err(unauthorized(
                 "missing `Authorization: Bearer TOKEN` (create one with `sopline token create` or POST /api/v1/login)",
             ));
         };
-        match state.tokens.caller(&state.store, token.trim()).await? {
-            Some(caller) => Ok(caller),
-            None => Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "unknown or revoked token")),
+        match state.tokens.check(&state.store, token.trim()).await? {
+            Ok(caller) => Ok(caller),
+            Err(refusal) => Err(ApiError::new(StatusCode::UNAUTHORIZED, refusal.code(), refusal.message())),
         }
     }
 }
@@ -186,14 +193,15 @@ impl Caller {
 #[openapi(
     info(title = "Sopline API", description = "Run a contact centre's SOPs as code: contacts, events, outcomes, bindings, plugins."),
     paths(
-        session::login, session::me,
+        session::login, session::logout, session::me,
         contacts::create, contacts::post_event, contacts::get_contact, contacts::list, contacts::check, contacts::script,
         contacts::callbacks, contacts::deadlines, stats::points, stats::stats,
         departments::departments, departments::put_binding, departments::migrate, plugins::plugins, plugins::upload_plugin, plugins::plugin,
-        users::users, users::add_user, users::audit,
+        users::users, users::add_user, users::disable, users::enable, users::delete_user, users::audit,
+        tokens::list, tokens::revoke, tokens::revoke_all,
         stream::stream,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &Unauthorized),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
@@ -216,6 +224,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     use axum::extract::DefaultBodyLimit;
     let api = Router::new()
         .route("/login", post(session::login))
+        .route("/logout", post(session::logout))
         .route("/me", get(session::me))
         .route("/contacts", post(contacts::create).get(contacts::list))
         .route("/contacts/{id}", get(contacts::get_contact))
@@ -232,6 +241,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/plugins", get(plugins::plugins))
         .route("/plugins/{id}/{version}", get(plugins::plugin))
         .route("/users", get(users::users).post(users::add_user))
+        .route("/users/{name}", delete(users::delete_user))
+        .route("/users/{name}/disable", post(users::disable))
+        .route("/users/{name}/enable", post(users::enable))
+        .route("/users/{name}/tokens", get(tokens::list).delete(tokens::revoke_all))
+        .route("/tokens/{id}", delete(tokens::revoke))
         .route("/audit", get(users::audit))
         .route("/stream", get(stream::stream))
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))

@@ -1,11 +1,13 @@
 //! Users and the audit trail (admins).
 
 use axum::Json;
+use axum::extract::Path;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiError, ApiResult, Body, Params, State};
+use crate::server::auth::manage::{self, AccessError, Actor};
 use crate::server::auth::{self, Caller, Role};
 use crate::server::store::{AuditEntry, UserRow};
 
@@ -51,7 +53,7 @@ pub async fn add_user(
             serde_json::json!({ "role": user.role, "departments": user.departments }),
         )
         .await?;
-    state.tokens.forget();
+    state.tokens.changed();
     Ok((StatusCode::CREATED, Json(user)))
 }
 
@@ -63,9 +65,7 @@ pub async fn new_user(
     departments: &[String],
     password: Option<&str>,
 ) -> Result<UserRow, String> {
-    if name.is_empty() || name.len() > 64 || !name.chars().all(|c| c.is_alphanumeric() || "-_.@".contains(c)) {
-        return Err(format!("user name `{name}`: use 1–64 letters, digits, `-`, `_`, `.` or `@`"));
-    }
+    auth::names::check(name)?;
     let role = Role::parse(role)?;
     let known: Vec<String> =
         store.current_bindings().await.map_err(|e| e.to_string())?.into_iter().map(|b| b.department).collect();
@@ -91,25 +91,83 @@ pub async fn new_user(
         name: name.to_string(),
         role: role.as_str().into(),
         departments: departments.to_vec(),
+        disabled: false,
         password_hash,
     };
     store.put_user(&user).await.map_err(|e| e.to_string())?;
-    Ok(user)
+    Ok(store.user(name).await.map_err(|e| e.to_string())?.unwrap_or(user))
+}
+
+/// A refused change of access as an answer.
+pub(super) fn access_error(e: AccessError) -> ApiError {
+    match e {
+        AccessError::NoSuchUser(_) | AccessError::NoSuchToken(_) => ApiError::not_found(e.to_string()),
+        AccessError::Yourself(_) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "rejected", e.to_string()),
+        AccessError::Internal(e) => ApiError::from(e),
+    }
+}
+
+/// Refuse a user's logins and tokens until enabled again (admins; not yourself).
+#[utoipa::path(post, path = "/api/v1/users/{name}/disable", tag = "admin", params(("name" = String, Path)),
+    responses((status = 200, body = UserRow), (status = 404, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody, description = "`rejected`: you cannot disable yourself")))]
+pub async fn disable(state: State, caller: Caller, Path(name): Path<String>) -> ApiResult<Json<UserRow>> {
+    set_disabled(state, caller, name, true).await
+}
+
+/// Let a disabled user in again; their unexpired, unrevoked tokens work again (admins).
+#[utoipa::path(post, path = "/api/v1/users/{name}/enable", tag = "admin", params(("name" = String, Path)),
+    responses((status = 200, body = UserRow), (status = 404, body = super::ErrorBody)))]
+pub async fn enable(state: State, caller: Caller, Path(name): Path<String>) -> ApiResult<Json<UserRow>> {
+    set_disabled(state, caller, name, false).await
+}
+
+async fn set_disabled(state: State, caller: Caller, name: String, disabled: bool) -> ApiResult<Json<UserRow>> {
+    caller.require(&[Role::Admin], "disabling or enabling users")?;
+    let actor = Actor::Admin(&caller.name);
+    let user = manage::set_disabled(&state.store, actor, &name, disabled).await.map_err(access_error)?;
+    state.tokens.changed();
+    Ok(Json(user))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Deleted {
+    pub deleted: String,
+    /// How many of their tokens were still working.
+    pub revoked: u64,
+}
+
+/// Delete a user and revoke their tokens; the log and the audit trail keep
+/// their name (admins; not yourself).
+#[utoipa::path(delete, path = "/api/v1/users/{name}", tag = "admin", params(("name" = String, Path)),
+    responses((status = 200, body = Deleted), (status = 404, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody, description = "`rejected`: you cannot delete yourself")))]
+pub async fn delete_user(state: State, caller: Caller, Path(name): Path<String>) -> ApiResult<Json<Deleted>> {
+    caller.require(&[Role::Admin], "deleting users")?;
+    let revoked = manage::delete_user(&state.store, Actor::Admin(&caller.name), &name).await.map_err(access_error)?;
+    state.tokens.changed();
+    Ok(Json(Deleted { deleted: name, revoked }))
 }
 
 #[derive(Deserialize, IntoParams)]
 pub struct AuditQuery {
+    /// At most this many entries (default 200, at most 1000).
     limit: Option<i64>,
+    /// Only entries older than this id: the `next` of the previous page.
+    before: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct AuditList {
     pub entries: Vec<AuditEntry>,
+    /// Pass as `before` for the next (older) page; `null` on the last page.
+    pub next: Option<i64>,
 }
 
-/// The audit trail, newest first (admins).
+/// The audit trail, newest first, in pages (admins).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "admin", params(AuditQuery), responses((status = 200, body = AuditList)))]
 pub async fn audit(state: State, caller: Caller, Params(q): Params<AuditQuery>) -> ApiResult<Json<AuditList>> {
     caller.require(&[Role::Admin], "reading the audit trail")?;
-    Ok(Json(AuditList { entries: state.store.audit_trail(q.limit.unwrap_or(200)).await? }))
+    let (entries, next) = state.store.audit_page(q.limit.unwrap_or(200), q.before).await?;
+    Ok(Json(AuditList { entries, next }))
 }

@@ -10,20 +10,27 @@
 //! connection, prepared single-row statements) and [`postgres`] (the whole
 //! batch in one statement).
 
+mod access;
+mod audit;
 mod bindings;
 mod postgres;
 mod read;
 mod schema;
 mod sqlite;
+mod tokens;
 mod users;
 
 use anyhow::Context as _;
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor, QueryBuilder, Row};
 
+pub use access::{AccessCounter, CHANNEL as ACCESS_CHANNEL};
+pub use audit::AuditEntry;
 pub use bindings::BindingRow;
+pub(crate) use read::time_text;
 pub use read::{CallbackView, ContactFilter, ContactSummary, PointsRow};
-pub use users::{AuditEntry, UserRow};
+pub use tokens::{TOKEN_ID_LEN, TokenLookup, TokenRow};
+pub use users::UserRow;
 
 use crate::contact::Contact;
 

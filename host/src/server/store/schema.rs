@@ -2,7 +2,7 @@
 //! differ between SQLite and PostgreSQL are placeholders filled per backend.
 
 /// Migrations in order; each runs once, recorded in `schema_migrations`.
-pub const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2), (3, V3), (5, V5)];
+pub const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2), (3, V3), (4, V4), (5, V5)];
 
 /// The first line of a migration SQLite has no use for (it is recorded as
 /// applied there without running).
@@ -138,6 +138,23 @@ CREATE FUNCTION sopline_conflict() RETURNS bigint LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'a contact of the batch changed on another node' USING ERRCODE = 'SL409';
 END $$;
+"#;
+
+/// Ending access (server/auth): a token gets a public id (the first 12 hex
+/// digits of its hash, so it can be listed and revoked without being
+/// shown), a kind (`login` for console sessions, `api` for the CLI's), an
+/// expiry and a revocation time; a user can be disabled. Tokens issued
+/// before this version expire 90 days after they were issued, the new
+/// default, instead of never.
+const V4: &str = r#"
+ALTER TABLE tokens ADD COLUMN id TEXT;
+ALTER TABLE tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'api';
+ALTER TABLE tokens ADD COLUMN expires_at BIGINT;
+ALTER TABLE tokens ADD COLUMN revoked_at BIGINT;
+UPDATE tokens SET id = substr(hash, 1, 12), expires_at = created_at + 7776000000;
+CREATE UNIQUE INDEX tokens_id ON tokens (id);
+CREATE INDEX tokens_user ON tokens (user_name);
+ALTER TABLE users ADD COLUMN disabled_at BIGINT;
 "#;
 
 /// Who sent the request behind each log row: the authenticated caller's
