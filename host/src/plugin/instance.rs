@@ -151,7 +151,7 @@ impl LoadedPlugin {
 
     /// The SHA-256 of the component's bytes, in hex: its cache key.
     pub fn sha256(&self) -> String {
-        self.sha256.iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(self.sha256)
     }
 
     /// How many times this plugin has been instantiated, including the one

@@ -75,7 +75,7 @@ fn rule_row(rule: &DepartmentRule, catalog: &Catalog, revision: i64, source: Str
 /// Records rules files not seeded yet as new revisions; returns the current bindings.
 pub async fn seed(store: &Store, rules: &Rules, catalog: &Catalog) -> anyhow::Result<Vec<BindingRow>> {
     for rule in &rules.departments {
-        let sha: String = Sha256::digest(rule.source.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        let sha: String = hex::encode(Sha256::digest(rule.source.as_bytes()));
         let source = format!("rules:{}", &sha[..16]);
         let history = store.binding_history(&rule.id).await?;
         if history.iter().any(|b| b.source == source) {

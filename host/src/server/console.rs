@@ -69,7 +69,7 @@ fn etags() -> &'static Vec<String> {
 
 fn etag(body: &[u8]) -> String {
     let digest = Sha256::digest(body);
-    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    let hex: String = hex::encode(&digest[..16]);
     format!("\"{hex}\"")
 }
 
