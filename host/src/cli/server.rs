@@ -24,6 +24,37 @@ pub struct ServeArgs {
     /// How long a node holds a claimed timer before others may take it over.
     #[arg(long, default_value = "5s", value_parser = parse_duration)]
     lease: Duration,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// What HTTP clients may hold open (see `server::http`).
+#[derive(clap::Args)]
+pub struct LimitArgs {
+    /// How long a client may take to send a request's headers, from their
+    /// first byte (or from connecting); a client that stalls is disconnected.
+    #[arg(long, env = "SOPLINE_HEADER_TIMEOUT", default_value = "10s", value_parser = parse_positive_duration)]
+    header_timeout: Duration,
+    /// How long a keep-alive connection may wait for its next request.
+    #[arg(long, env = "SOPLINE_IDLE_TIMEOUT", default_value = "75s", value_parser = parse_positive_duration)]
+    idle_timeout: Duration,
+    /// Open connections at most (default: the open-file limit, `ulimit -n`,
+    /// minus 64 kept for the database and files). Over it, the connection
+    /// stalled longest is closed, or with all busy the newcomer gets a 503.
+    #[arg(long, env = "SOPLINE_MAX_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: Option<u32>,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> server::http::Limits {
+        server::http::Limits {
+            header_timeout: self.header_timeout,
+            idle_timeout: self.idle_timeout,
+            max_connections: self
+                .max_connections
+                .map_or_else(server::http::Limits::max_connections_for_descriptors, |n| n as usize),
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -73,6 +104,11 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs(span.days as u64 * 86_400 + span.seconds as u64))
 }
 
+fn parse_positive_duration(text: &str) -> Result<Duration, String> {
+    let duration = parse_duration(text)?;
+    if duration.is_zero() { Err("must be at least 1s".into()) } else { Ok(duration) }
+}
+
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
 }
@@ -86,6 +122,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         plugins: args.plugins.plugin_dir,
         node,
         lease: args.lease,
+        limits: args.limits.limits(),
     };
     runtime()?.block_on(server::serve(options))?;
     Ok(ExitCode::SUCCESS)
@@ -99,6 +136,7 @@ pub fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         plugins: args.plugins.plugin_dir,
         node: "demo".into(),
         lease: Duration::from_secs(5),
+        limits: server::http::Limits::default(),
     };
     runtime()?.block_on(server::demo::run(options))?;
     Ok(ExitCode::SUCCESS)

@@ -9,6 +9,7 @@
 //! - [`core`]: the only writer of contacts; group commit; exactly-once firing.
 //! - [`store`]: sqlx, migrations, the log and its projections.
 //! - [`api`]: the HTTP API, its errors and OpenAPI document.
+//! - [`http`]: the listener: header and idle timeouts, the connection cap, draining.
 //! - [`auth`]: users, roles, tokens. [`bindings`]: department bindings over time.
 //! - [`metrics`]: Prometheus. [`demo`]: `sopline demo`.
 
@@ -18,6 +19,7 @@ pub mod bindings;
 pub mod console;
 pub mod core;
 pub mod demo;
+pub mod http;
 pub mod metrics;
 pub mod store;
 
@@ -48,6 +50,8 @@ pub struct Options {
     pub node: String,
     /// How long a claimed timer stays with this node before others may take it.
     pub lease: Duration,
+    /// What HTTP clients may hold open.
+    pub limits: http::Limits,
 }
 
 /// What every request handler shares.
@@ -175,14 +179,22 @@ pub async fn serve(options: Options) -> anyhow::Result<()> {
     );
     use std::io::Write as _;
     let _ = std::io::stdout().flush();
+    let limits = options.limits;
+    tracing::info!(
+        header_timeout = ?limits.header_timeout,
+        idle_timeout = ?limits.idle_timeout,
+        max_connections = limits.max_connections,
+        "HTTP limits"
+    );
     let app = api::router(node.state.clone());
     let closing = node.state.closing.clone();
     let signal = async move {
         shutdown_signal().await;
         tracing::info!("shutting down: no new requests; finishing those in flight");
+        // Live streams end, so their connections can close.
         let _ = closing.send(true);
     };
-    axum::serve(listener, app).with_graceful_shutdown(signal).await?;
+    http::serve(listener, app, limits, node.state.metrics.clone(), signal).await;
     tracing::info!("HTTP stopped; finishing accepted work");
     node.stop().await;
     Ok(())
