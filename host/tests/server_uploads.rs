@@ -59,6 +59,7 @@ fn upload(server: &Server, api: &Api, wasm: Vec<u8>) -> (u16, Value, Duration) {
 fn refused(answer: &(u16, Value, Duration), status: u16, code: &str) -> String {
     let (got, body, took) = answer;
     assert_eq!((*got, &body["error"]["code"]), (status, &Value::from(code)), "{body}");
+    eprintln!("refused in {took:?}: {body}");
     assert!(*took < Duration::from_millis(500), "refused after {took:?}: {body}");
     body["error"]["message"].as_str().unwrap().to_string()
 }

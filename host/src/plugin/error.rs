@@ -138,6 +138,6 @@ fn list(items: &[String]) -> String {
 }
 
 /// `67108864` → `64 MiB`.
-pub(crate) fn mib(bytes: usize) -> String {
+pub fn mib(bytes: usize) -> String {
     if bytes.is_multiple_of(1 << 20) { format!("{} MiB", bytes >> 20) } else { format!("{bytes} bytes") }
 }

@@ -11,11 +11,13 @@
 //! - [`api`]: the HTTP API, its errors and OpenAPI document.
 //! - [`http`]: the listener: header and idle timeouts, the connection cap, draining.
 //! - [`auth`]: users, roles, tokens. [`bindings`]: department bindings over time.
+//! - [`compiles`]: uploaded plugins compile one at a time, within a budget.
 //! - [`metrics`]: Prometheus. [`demo`]: `sopline demo`.
 
 pub mod api;
 pub mod auth;
 pub mod bindings;
+pub mod compiles;
 pub mod console;
 pub mod core;
 pub mod demo;
@@ -36,6 +38,10 @@ use self::metrics::Metrics;
 use self::store::{Store, now_ms};
 use crate::plugin::Runtime;
 use crate::rules::Catalog;
+
+/// How long an upload may wait for and spend compiling its component. The
+/// largest component the precheck lets through compiles in a few seconds.
+pub const COMPILE_BUDGET: Duration = Duration::from_secs(20);
 
 /// How to run a node.
 #[derive(Debug, Clone)]
@@ -67,6 +73,8 @@ pub struct AppState {
     pub node: String,
     /// Set when the node shuts down: live streams end so HTTP can drain.
     pub closing: watch::Sender<bool>,
+    /// Uploaded plugins compile here, one at a time.
+    pub compiles: compiles::CompileGate,
 }
 
 impl AppState {
@@ -140,6 +148,7 @@ impl Node {
             calendars: rules.calendars.clone(),
             node: options.node.clone(),
             closing: watch::channel(false).0,
+            compiles: compiles::CompileGate::new(COMPILE_BUDGET),
         });
         let (stop, stopped) = watch::channel(false);
         let mut tasks = vec![
