@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// How a contact reached the centre.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     Phone,
@@ -23,7 +23,7 @@ pub enum Channel {
 }
 
 /// How serious a matter is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     #[default]
@@ -32,7 +32,7 @@ pub enum Severity {
 }
 
 /// Who said something.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Speaker {
     Agent,
@@ -40,7 +40,7 @@ pub enum Speaker {
 }
 
 /// The result of a return visit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CallbackOutcome {
     Satisfied,
@@ -61,8 +61,8 @@ impl CallbackOutcome {
     }
 }
 
-/// The customer on an `opened` event; fields beyond id, name and phone are kept.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// The customer on an `opened` event; fields beyond id, name and phone are kept (as text).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Customer {
     #[serde(default)]
     pub id: String,
@@ -345,6 +345,31 @@ impl Envelope {
     }
 }
 
+/// One event as clients post it (`POST /api/v1/contacts/{id}/events`), for
+/// the OpenAPI document only: parsing is [`Envelope::parse`], and these
+/// variants are its own body types, so the two say the same. Types a
+/// department's plugin declares come on top, with text fields.
+#[derive(utoipa::ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[allow(dead_code, private_interfaces)]
+pub enum PostedEvent {
+    Answered(AnsweredBody),
+    Message(MessageBody),
+    Identified(IdentifiedBody),
+    Classified(ClassifiedBody),
+    FieldSet(FieldSetBody),
+    Ended(AgentOnly),
+    HandedOff(HandedOffBody),
+    CustomerNotified(AgentOnly),
+    DepartmentReplied(DepartmentRepliedBody),
+    EscalationRequested(EscalationBody),
+    Approved(ApprovedBody),
+    Resolved(ResolvedBody),
+    CallbackAttempted(CallbackBody),
+    Reopened(ReasonOnly),
+    Closed(AgentOnly),
+}
+
 /// Parses an RFC 3339 time that carries an offset.
 pub fn parse_time(text: &str) -> Result<jiff::Timestamp, String> {
     text.parse::<jiff::Timestamp>().map_err(|e| format!("`at` {text:?} is not an RFC 3339 time with an offset ({e})"))
@@ -371,14 +396,14 @@ fn text_map<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, S
     Ok(map.into_iter().map(|(k, v)| (k, text_of(&v))).collect())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct AnsweredBody {
     agent: String,
     rings: Option<u32>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct MessageBody {
     from: Speaker,
@@ -386,7 +411,7 @@ struct MessageBody {
     text: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct IdentifiedBody {
     agent: String,
@@ -394,7 +419,7 @@ struct IdentifiedBody {
     method: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ClassifiedBody {
     category: String,
@@ -402,27 +427,29 @@ struct ClassifiedBody {
     severity: Severity,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct FieldSetBody {
     name: String,
+    /// Kept as text (JSON for anything but a string).
+    #[schema(value_type = String)]
     value: Value,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct AgentOnly {
     agent: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct HandedOffBody {
     agent: String,
     to: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct DepartmentRepliedBody {
     from: String,
@@ -430,7 +457,7 @@ struct DepartmentRepliedBody {
     text: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct EscalationBody {
     agent: String,
@@ -438,14 +465,14 @@ struct EscalationBody {
     reason: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ApprovedBody {
     by: String,
     what: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ResolvedBody {
     agent: String,
@@ -453,7 +480,7 @@ struct ResolvedBody {
     on_first_contact: bool,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CallbackBody {
     agent: String,
@@ -461,7 +488,7 @@ struct CallbackBody {
     callback: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ReasonOnly {
     #[serde(default)]
