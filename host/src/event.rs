@@ -330,7 +330,7 @@ impl Envelope {
         };
         let at = match body.remove("at") {
             None | Some(Value::Null) => None,
-            Some(Value::String(text)) => Some(parse_time(&text)?),
+            Some(Value::String(text)) => Some(parse_time(&text).map_err(|e| format!("`at` {e}"))?),
             Some(_) => return Err("`at` must be an RFC 3339 string such as \"2026-03-02T09:00:00+08:00\"".into()),
         };
         let event = if kind == "tick" {
@@ -370,9 +370,10 @@ pub enum PostedEvent {
     Closed(AgentOnly),
 }
 
-/// Parses an RFC 3339 time that carries an offset.
+/// Parses an RFC 3339 time that carries an offset. The error does not name
+/// the field: the API's query parameters use this too.
 pub fn parse_time(text: &str) -> Result<jiff::Timestamp, String> {
-    text.parse::<jiff::Timestamp>().map_err(|e| format!("`at` {text:?} is not an RFC 3339 time with an offset ({e})"))
+    text.parse::<jiff::Timestamp>().map_err(|e| format!("{text:?} is not an RFC 3339 time with an offset ({e})"))
 }
 
 fn parse<T: DeserializeOwned>(kind: &str, value: Value) -> Result<T, String> {

@@ -37,6 +37,29 @@ fn body_schema<'a>(doc: &'a Value, method: &str, path: &str) -> &'a Value {
 }
 
 #[test]
+fn every_reference_resolves() {
+    fn refs<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(r) = map.get("$ref").and_then(Value::as_str) {
+                    out.push(r);
+                }
+                map.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let doc = document();
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(!all.is_empty());
+    for r in all {
+        assert!(doc.pointer(r.trim_start_matches('#')).is_some(), "{r} does not resolve");
+    }
+}
+
+#[test]
 fn query_parameters_are_optional_query_parameters() {
     let doc = document();
     let list = &doc["paths"]["/api/v1/contacts"]["get"]["parameters"];

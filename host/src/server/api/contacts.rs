@@ -46,11 +46,13 @@ fn new_id() -> String {
 #[allow(dead_code)]
 pub struct NewContact {
     /// 1–100 letters, digits, `-`, `_` or `.`; generated (`c-YYYYMMDD-…`) if absent.
-    #[schema(nullable = false)]
+    #[schema(nullable = false, pattern = "^[A-Za-z0-9._-]{1,100}$")]
     id: Option<String>,
+    #[schema(min_length = 1)]
     department: String,
     channel: crate::event::Channel,
     /// One of the department's plugin's categories.
+    #[schema(min_length = 1)]
     category: String,
     #[schema(required = false)]
     customer: crate::event::Customer,
@@ -257,13 +259,25 @@ fn json<T: Serialize>(value: &T) -> Value {
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     department: Option<String>,
-    /// `waiting`, `in_progress`, `pending`, `resolved`, `closed`.
+    #[param(value_type = Option<StateFilter>)]
     state: Option<String>,
     agent: Option<String>,
     limit: Option<i64>,
     #[serde(default)]
     #[allow(dead_code)]
     token: Option<String>,
+}
+
+/// A contact's state, for filtering lists.
+#[derive(ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum StateFilter {
+    Waiting,
+    InProgress,
+    Pending,
+    Resolved,
+    Closed,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -357,6 +371,7 @@ pub struct CallbackQuery {
     department: Option<String>,
     agent: Option<String>,
     /// RFC 3339; default: the end of today (UTC+8 days run to 24:00 local).
+    #[param(format = DateTime)]
     before: Option<String>,
 }
 
@@ -408,8 +423,10 @@ pub async fn deadlines(state: State, caller: Caller) -> ApiResult<axum::Json<Dea
 pub struct PointsQuery {
     agent: Option<String>,
     /// RFC 3339, inclusive; default: 30 days ago.
+    #[param(format = DateTime)]
     from: Option<String>,
     /// RFC 3339, exclusive; default: now.
+    #[param(format = DateTime)]
     to: Option<String>,
 }
 

@@ -1,7 +1,9 @@
 //! The OpenAPI document (`GET /api/v1/openapi.json`), from the handlers'
 //! `#[utoipa::path]` annotations plus what holds for every route: the
-//! bearer scheme, the 401 of every authenticated route, the 403 of those
-//! that check roles or departments.
+//! bearer scheme and the error answers of the extractors routes share (401
+//! without a valid token, 403 where roles or departments are checked, 400,
+//! 413, 415 and 422 for bad bodies, 400 for bad queries, 404 for paths
+//! naming something).
 
 use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
 use utoipa::openapi::security::SecurityRequirement;
@@ -21,7 +23,9 @@ use super::{contacts, departments, plugins, session, stats, stream, users};
         users::users, users::add_user, users::audit,
         stream::stream,
     ),
-    modifiers(&BearerAuth, &QueryParameters, &AuthAnswers, &TaggedUnions),
+    // Schemas only query parameters name (utoipa collects those of bodies and answers itself).
+    components(schemas(contacts::StateFilter)),
+    modifiers(&BearerAuth, &QueryParameters, &CommonAnswers, &TaggedUnions),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
@@ -54,22 +58,39 @@ const ROLE_CHECKED: &[(&str, &str)] = &[
     ("post", "/api/v1/departments/{id}/migrate"),
 ];
 
-/// 401 on every route that needs a token; 403 on [`ROLE_CHECKED`] (kept
-/// where a handler already describes its own).
-struct AuthAnswers;
+/// The error answers every route of a kind has, from the extractors they
+/// share (kept where a handler describes its own): 401 where a token is
+/// needed, 403 on [`ROLE_CHECKED`], 400 for a bad query, 400, 413 and 415
+/// and 422 for a bad JSON body, 404 for a path naming something.
+struct CommonAnswers;
 
-impl Modify for AuthAnswers {
+impl Modify for CommonAnswers {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         for (path, item) in openapi.paths.paths.iter_mut() {
             for (method, operation) in [("get", &mut item.get), ("put", &mut item.put), ("post", &mut item.post)] {
                 let Some(operation) = operation else { continue };
                 let anonymous = operation.security.iter().flatten().any(|r| *r == SecurityRequirement::default());
-                if anonymous {
-                    continue;
+                if !anonymous {
+                    add_error(operation, "401", "no token, or an unknown or revoked one");
                 }
-                add_error(operation, "401", "no token, or an unknown or revoked one");
                 if ROLE_CHECKED.contains(&(method, path.as_str())) {
                     add_error(operation, "403", "the caller's role or departments do not allow this");
+                }
+                let takes = |place: ParameterIn| operation.parameters.iter().flatten().any(|p| p.parameter_in == place);
+                let (query, named) = (takes(ParameterIn::Query), takes(ParameterIn::Path));
+                let json_body =
+                    operation.request_body.as_ref().is_some_and(|body| body.content.contains_key("application/json"));
+                if query {
+                    add_error(operation, "400", "a query parameter is malformed or unknown");
+                }
+                if json_body {
+                    add_error(operation, "400", "the body is not JSON");
+                    add_error(operation, "413", "the body is larger than 64 KiB");
+                    add_error(operation, "415", "the body is not `Content-Type: application/json`");
+                    add_error(operation, "422", "the body's fields are missing, unknown or of the wrong type");
+                }
+                if named {
+                    add_error(operation, "404", "no such thing among those the caller may see");
                 }
             }
         }
