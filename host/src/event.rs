@@ -351,8 +351,8 @@ impl Envelope {
 /// department's plugin declares come on top, with text fields.
 #[derive(utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
-#[allow(dead_code, private_interfaces)]
-pub enum PostedEvent {
+#[allow(dead_code)]
+pub(crate) enum PostedEvent {
     Answered(AnsweredBody),
     Message(MessageBody),
     Identified(IdentifiedBody),

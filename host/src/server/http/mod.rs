@@ -91,6 +91,14 @@ pub async fn serve(
     metrics: Arc<Metrics>,
     shutdown: impl Future<Output = ()>,
 ) {
+    let allowed = Limits::max_connections_for_descriptors();
+    if limits.max_connections > allowed {
+        tracing::warn!(
+            max_connections = limits.max_connections,
+            allowed,
+            "more connections allowed than open files left for them; raise `ulimit -n`"
+        );
+    }
     // Every connection task holds a clone of `done`; when the last is gone
     // the receiver wakes (mini-redis's shutdown_complete pattern).
     let (done, mut all_done) = mpsc::channel::<()>(1);
