@@ -351,7 +351,8 @@ impl Envelope {
 /// department's plugin declares come on top, with text fields.
 #[derive(utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
-#[allow(dead_code)]
+// Never built: its variants hold the parser's own (private) body types.
+#[allow(dead_code, private_interfaces)]
 pub(crate) enum PostedEvent {
     Answered(AnsweredBody),
     Message(MessageBody),
