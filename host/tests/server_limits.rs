@@ -101,6 +101,14 @@ fn half_sent_requests_beyond_the_descriptor_limit_do_not_starve_healthz() {
 
     let health = client.get(server.url("/healthz")).send().unwrap();
     assert_eq!(health.status().as_u16(), 200);
+    // The operator can see why they were closed.
+    let metrics = client.get(server.url("/metrics")).send().unwrap().text().unwrap();
+    let closed = |reason: &str| -> u64 {
+        let name = format!("sopline_http_connections_closed_total{{reason=\"{reason}\"}} ");
+        metrics.lines().find_map(|l| l.strip_prefix(&name)).map_or(0, |n| n.trim().parse().unwrap())
+    };
+    assert!(closed("header_timeout") >= late as u64, "{metrics}");
+    assert!(closed("evicted") >= (300 - late) as u64, "{metrics}");
 }
 
 #[test]
