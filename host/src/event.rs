@@ -347,7 +347,8 @@ impl Envelope {
 
 /// One event as clients post it (`POST /api/v1/contacts/{id}/events`), for
 /// the OpenAPI document only: parsing is [`Envelope::parse`], and these
-/// variants are its own body types, so the two say the same. Types a
+/// variants are its own body types (`min_length` where it calls
+/// `nonempty`), so the two say the same. Types a
 /// department's plugin declares come on top, with text fields.
 #[derive(utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -401,6 +402,7 @@ fn text_map<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, S
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct AnsweredBody {
+    #[schema(min_length = 1)]
     agent: String,
     rings: Option<u32>,
 }
@@ -416,6 +418,7 @@ struct MessageBody {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct IdentifiedBody {
+    #[schema(min_length = 1)]
     agent: String,
     #[serde(default)]
     method: String,
@@ -424,6 +427,7 @@ struct IdentifiedBody {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ClassifiedBody {
+    #[schema(min_length = 1)]
     category: String,
     #[serde(default)]
     severity: Severity,
@@ -432,6 +436,7 @@ struct ClassifiedBody {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct FieldSetBody {
+    #[schema(min_length = 1)]
     name: String,
     /// Kept as text (JSON for anything but a string).
     #[schema(value_type = String)]
@@ -447,13 +452,16 @@ struct AgentOnly {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct HandedOffBody {
+    #[schema(min_length = 1)]
     agent: String,
+    #[schema(min_length = 1)]
     to: String,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct DepartmentRepliedBody {
+    #[schema(min_length = 1)]
     from: String,
     #[serde(default)]
     text: String,
@@ -462,6 +470,7 @@ struct DepartmentRepliedBody {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct EscalationBody {
+    #[schema(min_length = 1)]
     agent: String,
     #[serde(default)]
     reason: String,
@@ -470,13 +479,16 @@ struct EscalationBody {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ApprovedBody {
+    #[schema(min_length = 1)]
     by: String,
+    #[schema(min_length = 1)]
     what: String,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ResolvedBody {
+    #[schema(min_length = 1)]
     agent: String,
     #[serde(default)]
     on_first_contact: bool,
@@ -485,6 +497,7 @@ struct ResolvedBody {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CallbackBody {
+    #[schema(min_length = 1)]
     agent: String,
     outcome: CallbackOutcome,
     callback: Option<String>,
