@@ -145,16 +145,15 @@ impl Connection {
         let _open = Open::new(&activity, &metrics);
         let io = TokioIo::new(Watched { stream, activity: activity.clone() });
         let service = Tracked { router: TowerToHyperService::new(router), peer, activity: activity.clone() };
-        let conn = hyper::server::conn::http1::Builder::new()
+        let mut conn = hyper::server::conn::http1::Builder::new()
             // The watchdog below times heads and idle waits apart; hyper's
             // one timer would also cut idle keep-alive connections at the
             // header timeout.
             .header_read_timeout(None)
             .serve_connection(io, service);
-        tokio::pin!(conn);
         let sleep = tokio::time::sleep_until(Instant::now());
         tokio::pin!(sleep);
-        let mut draining = false;
+        let (mut draining, mut finished) = (false, false);
         loop {
             if activity.is_closed() {
                 break; // evicted
@@ -166,9 +165,11 @@ impl Connection {
             }
             tokio::select! {
                 biased;
-                result = conn.as_mut() => {
-                    if let Err(error) = result {
-                        tracing::debug!(%peer, %error, "connection ended with an error");
+                // Without shutdown: the socket comes back for a lingering close.
+                result = std::future::poll_fn(|cx| conn.poll_without_shutdown(cx)) => {
+                    match result {
+                        Ok(()) => finished = true,
+                        Err(error) => tracing::debug!(%peer, %error, "connection ended with an error"),
                     }
                     break;
                 }
@@ -187,11 +188,39 @@ impl Connection {
                         break;
                     }
                     // Finish the request in flight, then close.
-                    conn.as_mut().graceful_shutdown();
+                    Pin::new(&mut conn).graceful_shutdown();
                 }
             }
         }
+        if finished {
+            linger(conn.into_parts().io.into_inner().stream).await;
+        }
     }
+}
+
+/// Closes as nginx's lingering close does: stop sending, then read and
+/// discard what the client still sends (the rest of a body the server
+/// answered early, a 413 say) for a moment. Closing a socket with unread
+/// data resets the connection, and the client would see "broken pipe"
+/// instead of the answer.
+async fn linger(mut stream: TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    const FOR: Duration = Duration::from_secs(2);
+    const AT_MOST: usize = 64 << 20;
+    if stream.shutdown().await.is_err() {
+        return;
+    }
+    let mut buf = vec![0u8; 16 << 10];
+    let discard = async {
+        let mut total = 0;
+        while let Ok(n @ 1..) = stream.read(&mut buf).await {
+            total += n;
+            if total > AT_MOST {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(FOR, discard).await;
 }
 
 /// Counts the connection as open while it lives and marks it closed after.
