@@ -15,6 +15,9 @@
 //!   or idle, never one with a request in flight), so a flood of stalled
 //!   connections cannot lock real clients out; with every connection busy,
 //!   the newcomer gets a JSON 503 at once;
+//! - a connection the server ends after answering (a 413 before the body
+//!   was read, say) gets a lingering close, so the client reads the answer
+//!   rather than a reset;
 //! - on shutdown the listener closes, idle and half-sent connections close,
 //!   requests in flight finish (live streams end when the node closes) for
 //!   up to [`DRAIN`], and then the rest are dropped.
