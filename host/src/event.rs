@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// How a contact reached the centre.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     Phone,
@@ -23,7 +23,7 @@ pub enum Channel {
 }
 
 /// How serious a matter is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     #[default]
@@ -32,7 +32,7 @@ pub enum Severity {
 }
 
 /// Who said something.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Speaker {
     Agent,
@@ -40,7 +40,7 @@ pub enum Speaker {
 }
 
 /// The result of a return visit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CallbackOutcome {
     Satisfied,
@@ -61,8 +61,8 @@ impl CallbackOutcome {
     }
 }
 
-/// The customer on an `opened` event; fields beyond id, name and phone are kept.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// The customer on an `opened` event; fields beyond id, name and phone are kept (as text).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Customer {
     #[serde(default)]
     pub id: String,
@@ -335,7 +335,7 @@ impl Envelope {
         };
         let at = match body.remove("at") {
             None | Some(Value::Null) => None,
-            Some(Value::String(text)) => Some(parse_time(&text)?),
+            Some(Value::String(text)) => Some(parse_time(&text).map_err(|e| format!("`at` {e}"))?),
             Some(_) => return Err("`at` must be an RFC 3339 string such as \"2026-03-02T09:00:00+08:00\"".into()),
         };
         let event = if kind == "tick" {
@@ -377,9 +377,37 @@ fn nul_at(value: &Value, path: &mut String) -> Option<String> {
     }
 }
 
-/// Parses an RFC 3339 time that carries an offset.
+/// One event as clients post it (`POST /api/v1/contacts/{id}/events`), for
+/// the OpenAPI document only: parsing is [`Envelope::parse`], and these
+/// variants are its own body types (`min_length` where it calls
+/// `nonempty`), so the two say the same. Types a
+/// department's plugin declares come on top, with text fields.
+#[derive(utoipa::ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+// Never built: its variants hold the parser's own (private) body types.
+#[allow(dead_code, private_interfaces)]
+pub(crate) enum PostedEvent {
+    Answered(AnsweredBody),
+    Message(MessageBody),
+    Identified(IdentifiedBody),
+    Classified(ClassifiedBody),
+    FieldSet(FieldSetBody),
+    Ended(AgentOnly),
+    HandedOff(HandedOffBody),
+    CustomerNotified(AgentOnly),
+    DepartmentReplied(DepartmentRepliedBody),
+    EscalationRequested(EscalationBody),
+    Approved(ApprovedBody),
+    Resolved(ResolvedBody),
+    CallbackAttempted(CallbackBody),
+    Reopened(ReasonOnly),
+    Closed(AgentOnly),
+}
+
+/// Parses an RFC 3339 time that carries an offset. The error does not name
+/// the field: the API's query parameters use this too.
 pub fn parse_time(text: &str) -> Result<jiff::Timestamp, String> {
-    text.parse::<jiff::Timestamp>().map_err(|e| format!("`at` {text:?} is not an RFC 3339 time with an offset ({e})"))
+    text.parse::<jiff::Timestamp>().map_err(|e| format!("{text:?} is not an RFC 3339 time with an offset ({e})"))
 }
 
 fn parse<T: DeserializeOwned>(kind: &str, value: Value) -> Result<T, String> {
@@ -403,14 +431,15 @@ fn text_map<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, S
     Ok(map.into_iter().map(|(k, v)| (k, text_of(&v))).collect())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct AnsweredBody {
+    #[schema(min_length = 1)]
     agent: String,
     rings: Option<u32>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct MessageBody {
     from: Speaker,
@@ -418,82 +447,95 @@ struct MessageBody {
     text: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct IdentifiedBody {
+    #[schema(min_length = 1)]
     agent: String,
     #[serde(default)]
     method: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ClassifiedBody {
+    #[schema(min_length = 1)]
     category: String,
     #[serde(default)]
     severity: Severity,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct FieldSetBody {
+    #[schema(min_length = 1)]
     name: String,
+    /// Kept as text (JSON for anything but a string).
+    #[schema(value_type = String)]
     value: Value,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct AgentOnly {
     agent: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct HandedOffBody {
+    #[schema(min_length = 1)]
     agent: String,
+    #[schema(min_length = 1)]
     to: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct DepartmentRepliedBody {
+    #[schema(min_length = 1)]
     from: String,
     #[serde(default)]
     text: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct EscalationBody {
+    #[schema(min_length = 1)]
     agent: String,
     #[serde(default)]
     reason: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ApprovedBody {
+    #[schema(min_length = 1)]
     by: String,
+    #[schema(min_length = 1)]
     what: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ResolvedBody {
+    #[schema(min_length = 1)]
     agent: String,
     #[serde(default)]
     on_first_contact: bool,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CallbackBody {
+    #[schema(min_length = 1)]
     agent: String,
     outcome: CallbackOutcome,
     callback: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ReasonOnly {
     #[serde(default)]

@@ -24,3 +24,39 @@ pub fn component_for_world(wit: &str, world: &str) -> anyhow::Result<Vec<u8>> {
     wit_component::embed_component_metadata(&mut module, &resolve, world, wit_component::StringEncoding::UTF8)?;
     wit_component::ComponentEncoder::default().module(&module)?.validate(true).encode()
 }
+
+/// `component` with a core module of about `code_bytes` of function code
+/// appended: never instantiated, but compiled by anything that compiles the
+/// whole component. Makes a component that would be expensive to compile
+/// without changing its imports or exports.
+pub fn with_dead_code(component: &[u8], code_bytes: usize) -> Vec<u8> {
+    use wasm_encoder::{CodeSection, Function, FunctionSection, Instruction, Module, TypeSection, ValType};
+    let mut types = TypeSection::new();
+    types.ty().function([ValType::I32], [ValType::I32]);
+    let (mut functions, mut code) = (FunctionSection::new(), CodeSection::new());
+    // Each function mixes its argument with constants so nothing folds away.
+    let body_ops = 500;
+    let mut written = 0;
+    let mut n = 0u32;
+    while written < code_bytes {
+        let mut f = Function::new([]);
+        f.instruction(&Instruction::LocalGet(0));
+        for i in 0..body_ops {
+            f.instruction(&Instruction::I32Const((n as i32).wrapping_mul(7919).wrapping_add(i)));
+            f.instruction(if i % 2 == 0 { &Instruction::I32Mul } else { &Instruction::I32Xor });
+        }
+        f.instruction(&Instruction::End);
+        written += f.byte_len();
+        functions.function(0);
+        code.function(&f);
+        n += 1;
+    }
+    let mut module = Module::new();
+    module.section(&types).section(&functions).section(&code);
+    let mut extra = wasm_encoder::Component::new();
+    extra.section(&wasm_encoder::ModuleSection(&module));
+    // A component is its 8-byte preamble and then sections in any order.
+    let mut out = component.to_vec();
+    out.extend_from_slice(&extra.finish()[8..]);
+    out
+}

@@ -5,7 +5,10 @@
 //! working afterwards.
 
 use sopline::plugin::wit::{self, Action, Contact, Event};
-use sopline::plugin::{Limits, LoadedPlugin, PluginError, PluginInstance, Rejection, Runtime, inspect};
+use sopline::plugin::{
+    Limits, LoadedPlugin, MAX_CODE_BYTES, MAX_COMPONENT_BYTES, MAX_FUNCTIONS, PluginError, PluginInstance, Rejection,
+    Runtime, inspect, precheck,
+};
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
@@ -261,10 +264,7 @@ fn a_component_of_an_unknown_contract_version_is_rejected() {
         matches!(&err, PluginError::Rejected { reason: Rejection::UnsupportedVersion { found, .. }, .. } if found == "0.9.0"),
         "{err:?}"
     );
-    assert_eq!(
-        err.to_string(),
-        "plugin bytes rejected: it targets contract sopline:sop@0.9.0, which this host does not support (supported: `0.1.0`)"
-    );
+    assert_eq!(err.to_string(), "plugin bytes rejected: it was built for sopline:sop@0.9.0; this host supports 0.1.0");
 }
 
 #[test]
@@ -278,6 +278,35 @@ fn a_component_that_imports_anything_is_rejected() {
     let err = RUNTIME.load(&bytes).unwrap_err();
     assert!(matches!(&err, PluginError::Rejected { reason: Rejection::Imports(_), .. }), "{err:?}");
     assert!(err.to_string().contains("it imports `sopline:sop/clock@0.1.0`, but plugins may import nothing"), "{err}");
+}
+
+#[test]
+fn every_built_component_is_well_within_the_size_limits() {
+    for (name, path) in sopline_tests::ALL {
+        let bytes = std::fs::read(path).unwrap();
+        let s = precheck(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        eprintln!("{name}: {} bytes, {} functions, {} bytes of code", bytes.len(), s.functions, s.code_bytes);
+        assert_eq!(s.contract_version, "0.1.0");
+        // A quarter of each limit: room for plugins to grow before anyone meets them.
+        assert!(bytes.len() < MAX_COMPONENT_BYTES / 4, "{name}: {} bytes", bytes.len());
+        assert!(s.functions < MAX_FUNCTIONS / 4, "{name}: {} functions", s.functions);
+        assert!(s.code_bytes < MAX_CODE_BYTES / 4, "{name}: {} bytes of code", s.code_bytes);
+    }
+}
+
+#[test]
+fn too_much_code_is_refused_before_compiling() {
+    let wit = "package test:stranger;\ninterface greeter { greet: func(name: string) -> string; }\nworld stranger { export greeter; }";
+    let bytes =
+        sopline_tests::with_dead_code(&sopline_tests::component_for_world(wit, "stranger").unwrap(), MAX_CODE_BYTES);
+    let started = Instant::now();
+    let err = RUNTIME.load(&bytes).unwrap_err();
+    assert!(
+        matches!(&err, PluginError::Rejected { reason: Rejection::TooLarge { what: "function code", .. }, .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("more than the 4 MiB a plugin may have"), "{err}");
+    assert!(started.elapsed() < Duration::from_millis(500), "refused after {:?}", started.elapsed());
 }
 
 #[test]

@@ -33,6 +33,37 @@ pub struct ServeArgs {
     /// that sets it: otherwise a client could pick any address.
     #[arg(long, env = "SOPLINE_TRUST_PROXY")]
     trust_proxy: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// What HTTP clients may hold open (see `server::http`).
+#[derive(clap::Args)]
+pub struct LimitArgs {
+    /// How long a client may take to send a request's headers, from their
+    /// first byte (or from connecting); a client that stalls is disconnected.
+    #[arg(long, env = "SOPLINE_HEADER_TIMEOUT", default_value = "10s", value_parser = parse_positive_duration)]
+    header_timeout: Duration,
+    /// How long a keep-alive connection may wait for its next request.
+    #[arg(long, env = "SOPLINE_IDLE_TIMEOUT", default_value = "75s", value_parser = parse_positive_duration)]
+    idle_timeout: Duration,
+    /// Open connections at most (default: the open-file limit, `ulimit -n`,
+    /// minus 64 kept for the database and files). Over it, the connection
+    /// stalled longest is closed, or with all busy the newcomer gets a 503.
+    #[arg(long, env = "SOPLINE_MAX_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: Option<u32>,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> server::http::Limits {
+        server::http::Limits {
+            header_timeout: self.header_timeout,
+            idle_timeout: self.idle_timeout,
+            max_connections: self
+                .max_connections
+                .map_or_else(server::http::Limits::max_connections_for_descriptors, |n| n as usize),
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -60,6 +91,11 @@ fn parse_session_ttl(text: &str) -> Result<Duration, String> {
     }
 }
 
+fn parse_positive_duration(text: &str) -> Result<Duration, String> {
+    let duration = parse_duration(text)?;
+    if duration.is_zero() { Err("must be at least 1s".into()) } else { Ok(duration) }
+}
+
 pub(super) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
 }
@@ -74,6 +110,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         node,
         lease: args.lease,
         login: LoginSettings { session_ttl: args.session_ttl, trust_proxy: args.trust_proxy },
+        limits: args.limits.limits(),
     };
     runtime()?.block_on(server::serve(options))?;
     Ok(ExitCode::SUCCESS)
@@ -88,6 +125,7 @@ pub fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         node: "demo".into(),
         lease: Duration::from_secs(5),
         login: LoginSettings::default(),
+        limits: server::http::Limits::default(),
     };
     runtime()?.block_on(server::demo::run(options))?;
     Ok(ExitCode::SUCCESS)

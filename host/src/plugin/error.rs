@@ -104,7 +104,7 @@ pub enum Rejection {
     #[error("it does not export `sopline:sop/plugin@…` (it exports: {})", list(.0))]
     NoPluginExport(Vec<String>),
     /// It exports the plugin interface of a contract this host does not know.
-    #[error("it targets contract sopline:sop@{found}, which this host does not support (supported: {})", list(.supported))]
+    #[error("it was built for sopline:sop@{found}; this host supports {}", .supported.join(", "))]
     UnsupportedVersion {
         /// The version it exports.
         found: String,
@@ -114,6 +114,16 @@ pub enum Rejection {
     /// It imports something; plugins must be pure and import nothing.
     #[error("it imports {}, but plugins may import nothing (no WASI, no host functions)", list(.0))]
     Imports(Vec<String>),
+    /// It is bigger than a plugin may be ([`super::precheck`]'s limits).
+    #[error("it is too large: {what} is {found}, more than the {limit} a plugin may have")]
+    TooLarge {
+        /// `the file`, `function code` or `functions`.
+        what: &'static str,
+        /// How much it has.
+        found: String,
+        /// How much a plugin may have.
+        limit: String,
+    },
     /// `manifest()` failed or returned something unusable.
     #[error("bad manifest: {0}")]
     Manifest(String),
@@ -128,6 +138,6 @@ fn list(items: &[String]) -> String {
 }
 
 /// `67108864` → `64 MiB`.
-pub(crate) fn mib(bytes: usize) -> String {
+pub fn mib(bytes: usize) -> String {
     if bytes.is_multiple_of(1 << 20) { format!("{} MiB", bytes >> 20) } else { format!("{bytes} bytes") }
 }

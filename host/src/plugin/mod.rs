@@ -17,6 +17,7 @@
 //!   [`Limits`], loading and rejecting components, the compile cache.
 //! - [`instance`]: [`LoadedPlugin`] and [`PluginInstance`] (calls, poisoning, rebuilds).
 //! - `sandbox`: the store, the memory limiter and how failures are named.
+//! - [`precheck()`]: a component's structure and size, read before compiling it.
 //! - [`validate`]: checks on returned actions and on manifests.
 //! - [`error`]: [`PluginError`], every message prefixed with `id@version`.
 //! - [`inspect()`]: a component's manifest as JSON (`sopline plugin inspect`).
@@ -25,6 +26,7 @@
 pub mod error;
 pub mod inspect;
 pub mod instance;
+pub mod precheck;
 pub mod runtime;
 mod sandbox;
 mod since_v0_1_0;
@@ -33,6 +35,7 @@ pub mod validate;
 pub use error::{PluginError, Rejection};
 pub use inspect::{inspect, manifest_json};
 pub use instance::{LoadedPlugin, PluginInstance};
+pub use precheck::{MAX_CODE_BYTES, MAX_COMPONENT_BYTES, MAX_FUNCTIONS, Structure, precheck};
 pub use runtime::{Limits, Runtime, SUPPORTED_VERSIONS};
 pub use validate::param_kind_name;
 

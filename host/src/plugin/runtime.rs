@@ -8,6 +8,7 @@
 
 use super::error::{PluginError, Rejection};
 use super::instance::PluginPre;
+use super::precheck::precheck;
 use super::sandbox::Sandbox;
 use super::{LoadedPlugin, since_v0_1_0};
 use sha2::{Digest, Sha256};
@@ -158,10 +159,11 @@ impl Runtime {
     /// Compiles a plugin component (or takes it from the cache) and reads its
     /// manifest.
     ///
-    /// Rejects, with the reason: bytes that are not wasm, a core module, a
-    /// component that imports anything, one that does not export
+    /// Rejects, with the reason and before compiling (see [`precheck`]):
+    /// bytes that are not wasm, a core module, a component over the size
+    /// limits, one that imports anything, one that does not export
     /// `sopline:sop/plugin`, one built against a contract version this host
-    /// does not support, and one whose `manifest()` fails.
+    /// does not support; after compiling, one whose `manifest()` fails.
     pub fn load(&self, bytes: &[u8]) -> Result<Arc<LoadedPlugin>, PluginError> {
         self.load_from(bytes, "plugin bytes".to_string())
     }
@@ -179,75 +181,19 @@ impl Runtime {
     }
 
     fn compile(&self, bytes: &[u8], hash: [u8; 32]) -> Result<LoadedPlugin, Rejection> {
-        check_preamble(bytes)?;
+        // Imports, exports and sizes first: refusing costs milliseconds, compiling seconds.
+        let structure = precheck(bytes)?;
         let engine = &self.inner.engine;
         let component = Component::new(engine, bytes).map_err(|e| Rejection::Invalid(format!("{e:#}")))?;
-        let ty = component.component_type();
-
-        // The contract's `types` interface arrives as an import holding only
-        // type definitions: nothing callable, so nothing to sandbox.
-        let imports: Vec<String> = ty
-            .imports(engine)
-            .filter(|(_, item)| !types_only(engine, &item.ty))
-            .map(|(name, _)| name.to_string())
-            .collect();
-        if !imports.is_empty() {
-            return Err(Rejection::Imports(imports));
-        }
-        let exports: Vec<String> = ty.exports(engine).map(|(name, _)| name.to_string()).collect();
-        let version = plugin_export_version(&exports)?;
-
         let pre = self.inner.linker.instantiate_pre(&component).map_err(|e| Rejection::Invalid(format!("{e:#}")))?;
-        let pre = match version.as_str() {
+        let pre = match structure.contract_version.as_str() {
             since_v0_1_0::VERSION => PluginPre::V0_1_0(
                 since_v0_1_0::SopPluginPre::new(pre).map_err(|e| Rejection::Invalid(format!("{e:#}")))?,
             ),
-            _ => unreachable!("plugin_export_version only returns supported versions"),
+            _ => unreachable!("precheck only accepts supported versions"),
         };
-        LoadedPlugin::new(pre, version, hash, self.inner.limits, self.inner.ticker.clone())
+        LoadedPlugin::new(pre, structure.contract_version, hash, self.inner.limits, self.inner.ticker.clone())
     }
-}
-
-/// Whether an import is an instance that exports nothing but types, which
-/// wasmtime accepts without any definition in the linker.
-fn types_only(engine: &Engine, item: &wasmtime::component::types::ComponentItem) -> bool {
-    use wasmtime::component::types::ComponentItem;
-    match item {
-        ComponentItem::ComponentInstance(instance) => {
-            instance.exports(engine).all(|(_, export)| matches!(export.ty, ComponentItem::Type(_)))
-        }
-        _ => false,
-    }
-}
-
-/// Tells garbage, a core module and a component apart by the 8-byte header,
-/// because wasmtime's own error for a core module ("expected a component")
-/// does not tell a plugin author what to do.
-fn check_preamble(bytes: &[u8]) -> Result<(), Rejection> {
-    if bytes.len() < 8 || &bytes[..4] != b"\0asm" {
-        return Err(Rejection::NotWasm(format!("{} bytes without the `\\0asm` header", bytes.len())));
-    }
-    match (&bytes[4..6], &bytes[6..8]) {
-        (_, [0, 0]) => Err(Rejection::CoreModule),
-        (_, [1, 0]) => Ok(()),
-        (_, layer) => Err(Rejection::NotWasm(format!("unknown wasm layer {layer:?}"))),
-    }
-}
-
-/// The contract version of the `sopline:sop/plugin@X` export.
-fn plugin_export_version(exports: &[String]) -> Result<String, Rejection> {
-    let prefix = format!("{PLUGIN_INTERFACE}@");
-    let found = exports
-        .iter()
-        .find_map(|name| name.strip_prefix(&prefix))
-        .ok_or_else(|| Rejection::NoPluginExport(exports.to_vec()))?;
-    if !SUPPORTED_VERSIONS.contains(&found) {
-        return Err(Rejection::UnsupportedVersion {
-            found: found.to_string(),
-            supported: SUPPORTED_VERSIONS.iter().map(|v| v.to_string()).collect(),
-        });
-    }
-    Ok(found.to_string())
 }
 
 impl std::fmt::Debug for Runtime {

@@ -140,9 +140,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         let _ = tokio::signal::ctrl_c().await;
         let _ = closing.send(true);
     };
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(signal)
-        .await?;
+    super::http::serve(listener, app, options.limits, node.state.metrics.clone(), signal).await;
     node.stop().await;
     Ok(())
 }

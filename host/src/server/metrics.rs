@@ -9,6 +9,12 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ReasonLabel {
+    /// `header_timeout`, `idle_timeout`, `evicted` or `refused`.
+    pub reason: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct ResultLabel {
     /// `accepted`, `rejected` or `timer`.
     pub result: String,
@@ -29,6 +35,10 @@ pub struct Metrics {
     pub queue_depth: Gauge,
     /// Timers stored and not yet fired.
     pub pending_timers: Gauge,
+    /// HTTP connections open.
+    pub connections: Gauge,
+    /// HTTP connections the server closed on its own, by reason.
+    pub connections_closed: Family<ReasonLabel, Counter>,
 }
 
 impl Metrics {
@@ -44,6 +54,8 @@ impl Metrics {
         let transaction_seconds = Histogram::new(exponential_buckets(0.000_1, 2.0, 16));
         let queue_depth = Gauge::default();
         let pending_timers = Gauge::default();
+        let connections = Gauge::default();
+        let connections_closed = Family::<ReasonLabel, Counter>::default();
         registry.register("events", "Requests the core handled, by result", events.clone());
         registry.register("outcomes", "Outcomes committed", outcomes.clone());
         registry.register(
@@ -66,6 +78,12 @@ impl Metrics {
         );
         registry.register("queue_depth", "Requests waiting for the core", queue_depth.clone());
         registry.register("pending_timers", "Deadlines and callbacks stored and not yet fired", pending_timers.clone());
+        registry.register("http_connections", "HTTP connections open", connections.clone());
+        registry.register(
+            "http_connections_closed",
+            "HTTP connections closed by the server: a request head or an idle wait ran out, evicted to make room, or refused over the cap",
+            connections_closed.clone(),
+        );
         Metrics {
             registry,
             events,
@@ -78,7 +96,14 @@ impl Metrics {
             transaction_seconds,
             queue_depth,
             pending_timers,
+            connections,
+            connections_closed,
         }
+    }
+
+    /// Counts a connection the server closed on its own.
+    pub fn connection_closed(&self, reason: &'static str) {
+        self.connections_closed.get_or_create(&ReasonLabel { reason }).inc();
     }
 
     /// The text exposition format.

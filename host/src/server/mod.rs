@@ -9,15 +9,19 @@
 //! - [`core`]: the only writer of contacts; group commit; exactly-once firing.
 //! - [`store`]: sqlx, migrations, the log and its projections.
 //! - [`api`]: the HTTP API, its errors and OpenAPI document.
+//! - [`http`]: the listener: header and idle timeouts, the connection cap, draining.
 //! - [`auth`]: users, roles, tokens. [`bindings`]: department bindings over time.
+//! - [`compiles`]: uploaded plugins compile one at a time, within a budget.
 //! - [`metrics`]: Prometheus. [`demo`]: `sopline demo`.
 
 pub mod api;
 pub mod auth;
 pub mod bindings;
+pub mod compiles;
 pub mod console;
 pub mod core;
 pub mod demo;
+pub mod http;
 pub mod metrics;
 pub mod store;
 pub mod supervision;
@@ -37,6 +41,10 @@ use self::store::{Store, now_ms};
 use crate::plugin::Runtime;
 use crate::rules::Catalog;
 
+/// How long an upload may wait for and spend compiling its component. The
+/// largest component the precheck lets through compiles in a few seconds.
+pub const COMPILE_BUDGET: Duration = Duration::from_secs(20);
+
 /// How to run a node.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -52,6 +60,8 @@ pub struct Options {
     pub lease: Duration,
     /// Console sessions' lifetime and where client addresses come from.
     pub login: auth::login::LoginSettings,
+    /// What HTTP clients may hold open.
+    pub limits: http::Limits,
 }
 
 /// What every request handler shares.
@@ -69,6 +79,8 @@ pub struct AppState {
     pub node: String,
     /// Set when the node shuts down: live streams end so HTTP can drain.
     pub closing: watch::Sender<bool>,
+    /// Uploaded plugins compile here, one at a time.
+    pub compiles: compiles::CompileGate,
 }
 
 /// Everything up to the HTTP listener: storage, bindings, the core.
@@ -133,6 +145,7 @@ impl Node {
             calendars: rules.calendars.clone(),
             node: options.node.clone(),
             closing: watch::channel(false).0,
+            compiles: compiles::CompileGate::new(COMPILE_BUDGET),
         });
         let (stop, stopped) = watch::channel(false);
         let mut tasks = vec![
@@ -174,16 +187,22 @@ pub async fn serve(options: Options) -> anyhow::Result<()> {
     );
     use std::io::Write as _;
     let _ = std::io::stdout().flush();
+    let limits = options.limits;
+    tracing::info!(
+        header_timeout = ?limits.header_timeout,
+        idle_timeout = ?limits.idle_timeout,
+        max_connections = limits.max_connections,
+        "HTTP limits"
+    );
     let app = api::router(node.state.clone());
     let closing = node.state.closing.clone();
     let signal = async move {
         shutdown_signal().await;
         tracing::info!("shutting down: no new requests; finishing those in flight");
+        // Live streams end, so their connections can close.
         let _ = closing.send(true);
     };
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(signal)
-        .await?;
+    http::serve(listener, app, limits, node.state.metrics.clone(), signal).await;
     tracing::info!("HTTP stopped; finishing accepted work");
     node.stop().await;
     Ok(())

@@ -157,6 +157,17 @@ pub fn login_from(server: &Server, name: &str, password: &str, forwarded_for: Op
     LoginAnswer { status, retry_after, cache_control, body: r.json().unwrap_or(serde_json::Value::Null) }
 }
 
+/// How to start a node beyond the database, rules and name.
+#[derive(Default)]
+pub struct Launch<'a> {
+    /// More `sopline serve` flags.
+    pub extra: &'a [&'a str],
+    /// `RLIMIT_NOFILE` for the server process (`ulimit -n`).
+    pub open_files: Option<libc::rlim_t>,
+    /// Where the server's log (stderr) goes instead of the test's output.
+    pub log: Option<PathBuf>,
+}
+
 /// A running `sopline serve`.
 pub struct Server {
     pub child: Child,
@@ -174,13 +185,35 @@ impl Server {
     }
 
     pub fn start_with(db: &str, rules: &Path, node: &str, extra: &[&str]) -> Server {
+        Server::launch(db, rules, node, &Launch { extra, ..Launch::default() })
+    }
+
+    /// Starts a node as `how` says: flags, a file descriptor limit, a log file.
+    pub fn launch(db: &str, rules: &Path, node: &str, how: &Launch) -> Server {
         let mut cmd = sopline();
         cmd.args(["serve", "--db", db, "--listen", "127.0.0.1:0", "--node", node, "--rules"])
             .arg(rules)
-            .args(extra)
+            .args(how.extra)
             .env("SOPLINE_LOG", std::env::var("SOPLINE_LOG").unwrap_or_else(|_| "warn".into()))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
+        if let Some(log) = &how.log {
+            cmd.stderr(std::fs::File::create(log).unwrap());
+        }
+        if let Some(limit) = how.open_files {
+            use std::os::unix::process::CommandExt as _;
+            // SAFETY: setrlimit is async-signal-safe and touches only the child.
+            unsafe {
+                cmd.pre_exec(move || {
+                    let rlim = libc::rlimit { rlim_cur: limit, rlim_max: limit };
+                    if libc::setrlimit(libc::RLIMIT_NOFILE, &rlim) == 0 {
+                        Ok(())
+                    } else {
+                        Err(std::io::Error::last_os_error())
+                    }
+                });
+            }
+        }
         let mut child = cmd.spawn().unwrap();
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();

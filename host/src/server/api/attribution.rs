@@ -93,18 +93,18 @@ mod tests {
         assert_eq!(answered["agent"], "zhang");
         let mut forged = object(json!({"type": "resolved", "agent": "li", "on_first_contact": true}));
         let refused = attribute(&agent, &mut forged).unwrap_err();
-        assert_eq!(refused.status, 403);
-        assert!(refused.message.contains("`li`"), "{}", refused.message);
+        assert_eq!(refused.status(), 403);
+        assert!(refused.message().unwrap().contains("`li`"), "{refused}");
     }
 
     #[test]
     fn approving_needs_a_supervisor_and_is_always_theirs() {
         let mut approved = object(json!({"type": "approved", "what": "dispatch"}));
-        assert_eq!(attribute(&caller(Role::Agent), &mut approved).unwrap_err().status, 403);
+        assert_eq!(attribute(&caller(Role::Agent), &mut approved).unwrap_err().status(), 403);
         attribute(&caller(Role::Supervisor), &mut approved).unwrap();
         assert_eq!(approved["by"], "zhang");
         let mut forged = object(json!({"type": "approved", "what": "dispatch", "by": "boss"}));
-        assert_eq!(attribute(&caller(Role::Admin), &mut forged).unwrap_err().status, 403);
+        assert_eq!(attribute(&caller(Role::Admin), &mut forged).unwrap_err().status(), 403);
     }
 
     #[test]

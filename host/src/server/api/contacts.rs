@@ -39,10 +39,35 @@ fn new_id() -> String {
     format!("c-{t}-{}", crate::server::auth::random_hex(6))
 }
 
+/// `POST /contacts`: an `opened` event without `type`, and the contact's
+/// id if the caller chooses it. For the OpenAPI document; the handler parses
+/// the body as an event (`event::Opened`), whose fields these are.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct NewContact {
+    /// 1–100 letters, digits, `-`, `_` or `.`; generated (`c-YYYYMMDD-…`) if absent.
+    #[schema(nullable = false, pattern = "^[A-Za-z0-9._-]{1,100}$")]
+    id: Option<String>,
+    #[schema(min_length = 1)]
+    department: String,
+    channel: crate::event::Channel,
+    /// One of the department's plugin's categories.
+    #[schema(min_length = 1)]
+    category: String,
+    #[schema(required = false)]
+    customer: crate::event::Customer,
+    /// The contact's own fields (room, order number …), as text.
+    #[schema(required = false)]
+    fields: std::collections::BTreeMap<String, String>,
+}
+
 /// Open a contact: the `opened` event without `type`.
-#[utoipa::path(post, path = "/api/v1/contacts", tag = "contacts",
-    request_body(content = Object, description = "`department`, `channel`, `category`, `customer` {id,name,phone,…}, `fields` {}; `id` optional"),
-    responses((status = 201, description = "Opened; `{id, outcomes}`"), (status = 422, body = super::ErrorBody, description = "Rejected (unknown department or category)")))]
+#[utoipa::path(post, path = "/api/v1/contacts", tag = "contacts", request_body = NewContact,
+    responses((status = 201, description = "Opened; `{id, outcomes}`"),
+        (status = 400, body = super::ErrorBody, description = "not JSON, or a bad `id`"),
+        (status = 403, body = super::ErrorBody, description = "a department the caller does not work for, or an author"),
+        (status = 409, body = super::ErrorBody, description = "a contact with this `id` exists"),
+        (status = 422, body = super::ErrorBody, description = "Rejected (unknown department or category, a missing or unknown field)")))]
 pub async fn create(state: State, caller: Caller, Body(body): Body<Value>) -> ApiResult<Response> {
     let Value::Object(mut map) = body else {
         return Err(ApiError::bad_request(
@@ -108,8 +133,8 @@ async fn visible(state: &State, caller: &Caller, id: &str) -> ApiResult<crate::c
 /// Post any event of the vocabulary to a contact; answers once committed.
 #[utoipa::path(post, path = "/api/v1/contacts/{id}/events", tag = "contacts",
     params(("id" = String, Path, description = "contact id")),
-    request_body(content = Object, description = "an event: `type` and its fields (`contact` optional)"),
-    responses((status = 200, description = "`{outcomes: [...]}`"), (status = 422, body = super::ErrorBody, description = "Rejected: does not fit the contact's state or lacks a field"), (status = 404, body = super::ErrorBody)))]
+    request_body(content = crate::event::PostedEvent, description = "an event: `type` and its fields (`contact` optional); a department's plugin may declare more types, whose fields are text"),
+    responses((status = 200, description = "`{outcomes: [...]}`"), (status = 403, body = super::ErrorBody, description = "authors do not work contacts"), (status = 422, body = super::ErrorBody, description = "Rejected: does not fit the contact's state or lacks a field"), (status = 404, body = super::ErrorBody)))]
 pub async fn post_event(
     state: State,
     caller: Caller,
@@ -234,16 +259,29 @@ fn json<T: Serialize>(value: &T) -> Value {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     department: Option<String>,
-    /// `waiting`, `in_progress`, `pending`, `resolved`, `closed`.
+    #[param(value_type = Option<StateFilter>)]
     state: Option<String>,
     agent: Option<String>,
     limit: Option<i64>,
     #[serde(default)]
     #[allow(dead_code)]
     token: Option<String>,
+}
+
+/// A contact's state, for filtering lists.
+#[derive(ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum StateFilter {
+    Waiting,
+    InProgress,
+    Pending,
+    Resolved,
+    Closed,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -253,7 +291,7 @@ pub struct ContactList {
 
 /// Contacts of the caller's departments, newest first.
 #[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts", params(ListQuery),
-    responses((status = 200, body = ContactList), (status = 400, body = super::ErrorBody)))]
+    responses((status = 200, body = ContactList), (status = 400, body = super::ErrorBody), (status = 403, body = super::ErrorBody, description = "a department the caller does not work for")))]
 pub async fn list(state: State, caller: Caller, Params(q): Params<ListQuery>) -> ApiResult<axum::Json<ContactList>> {
     if let Some(d) = &q.department
         && !caller.sees(d)
@@ -306,6 +344,7 @@ pub async fn check(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ScriptQuery {
     /// e.g. `greeting`, `closing`; the plugin's manifest lists its scenes.
     scene: String,
@@ -332,10 +371,12 @@ pub async fn script(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CallbackQuery {
     department: Option<String>,
     agent: Option<String>,
     /// RFC 3339; default: the end of today (UTC+8 days run to 24:00 local).
+    #[param(format = DateTime)]
     before: Option<String>,
 }
 

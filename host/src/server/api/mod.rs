@@ -8,6 +8,8 @@
 pub mod attribution;
 pub mod contacts;
 pub mod departments;
+mod error;
+pub mod openapi;
 pub mod plugins;
 pub mod session;
 pub mod stats;
@@ -24,81 +26,14 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
-use serde::Serialize;
-use utoipa::{OpenApi, ToSchema};
 
 use super::AppState;
 use super::auth::{Caller, Role};
-use super::core::CoreError;
-use session::Unauthorized;
+
+pub use error::{ApiError, ApiResult, ErrorBody, ErrorDetail};
+pub use openapi::ApiDoc;
 
 pub type State = axum::extract::State<Arc<AppState>>;
-
-/// An error answer: a status, a stable code and a message a person can act on.
-#[derive(Debug)]
-pub struct ApiError {
-    pub status: StatusCode,
-    pub code: &'static str,
-    pub message: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ErrorBody {
-    pub error: ErrorDetail,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ErrorDetail {
-    /// Stable, e.g. `unauthorized`, `forbidden`, `not_found`, `invalid_json`, `rejected`.
-    pub code: String,
-    pub message: String,
-}
-
-impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into() }
-    }
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, code, message)
-    }
-    pub fn not_found(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
-    }
-    pub fn forbidden(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
-    }
-    pub fn internal(error: impl std::fmt::Display) -> ApiError {
-        tracing::error!(%error, "request failed");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("the server failed: {error}"))
-    }
-}
-
-impl From<anyhow::Error> for ApiError {
-    fn from(e: anyhow::Error) -> ApiError {
-        ApiError::internal(format!("{e:#}"))
-    }
-}
-
-impl From<CoreError> for ApiError {
-    fn from(e: CoreError) -> ApiError {
-        match e {
-            CoreError::NotFound(m) => ApiError::not_found(m),
-            CoreError::Rejected(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "rejected", m),
-            CoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
-            CoreError::Refused(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "refused_by_database", m),
-            CoreError::Internal(m) => ApiError::internal(m),
-        }
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = ErrorBody { error: ErrorDetail { code: self.code.into(), message: self.message } };
-        (self.status, Json(body)).into_response()
-    }
-}
-
-pub type ApiResult<T> = Result<T, ApiError>;
 
 /// A JSON body whose problems answer as [`ApiError`]s.
 pub struct Body<T>(pub T);
@@ -189,36 +124,6 @@ impl Caller {
     }
 }
 
-#[derive(OpenApi)]
-#[openapi(
-    info(title = "Sopline API", description = "Run a contact centre's SOPs as code: contacts, events, outcomes, bindings, plugins."),
-    paths(
-        session::login, session::logout, session::me,
-        contacts::create, contacts::post_event, contacts::get_contact, contacts::list, contacts::check, contacts::script,
-        contacts::callbacks, contacts::deadlines, stats::points, stats::stats,
-        departments::departments, departments::put_binding, departments::migrate, plugins::plugins, plugins::upload_plugin, plugins::plugin,
-        users::users, users::add_user, users::disable, users::enable, users::delete_user, users::audit,
-        tokens::list, tokens::revoke, tokens::revoke_all,
-        stream::stream,
-    ),
-    modifiers(&BearerAuth, &Unauthorized),
-    security(("bearer" = []))
-)]
-pub struct ApiDoc;
-
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
-    }
-}
-
 /// The whole HTTP surface.
 pub fn router(state: Arc<AppState>) -> Router {
     use axum::extract::DefaultBodyLimit;
@@ -248,13 +153,13 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/tokens/{id}", delete(tokens::revoke))
         .route("/audit", get(users::audit))
         .route("/stream", get(stream::stream))
-        .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+        .route("/openapi.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], openapi::json()) }))
         .layer(DefaultBodyLimit::max(64 * 1024))
-        // Components are bigger than events.
+        // Components are bigger than events; anything bigger is no plugin.
         .merge(
             Router::new()
                 .route("/plugins", post(plugins::upload_plugin))
-                .layer(DefaultBodyLimit::max(32 * 1024 * 1024)),
+                .layer(DefaultBodyLimit::max(crate::plugin::MAX_COMPONENT_BYTES)),
         )
         .fallback(|| async { ApiError::not_found("no such API path; see /api/v1/openapi.json") });
     Router::new()
@@ -273,9 +178,12 @@ pub fn router(state: Arc<AppState>) -> Router {
 async fn healthz(state: State) -> Response {
     match sqlx::query("SELECT 1").execute(state.store.pool()).await {
         Ok(_) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok", "node": state.node }))).into_response(),
-        Err(e) => {
-            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", format!("database: {e}")).into_response()
-        }
+        Err(e) => ApiError::failed(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            anyhow::Error::new(e).context("the database does not answer"),
+        )
+        .into_response(),
     }
 }
 

@@ -121,26 +121,3 @@ pub async fn logout(state: State, caller: Caller) -> ApiResult<StatusCode> {
 pub async fn me(caller: Caller) -> Json<Caller> {
     Json(caller)
 }
-
-/// Documents the 401 answer on every route that takes a token.
-pub struct Unauthorized;
-
-impl utoipa::Modify for Unauthorized {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::{RefOr, ResponseBuilder};
-        let response = ResponseBuilder::new()
-            .description(
-                "No valid token. `error.code`: `unauthorized` (missing, unknown, or `?token=` outside the stream), \
-                 `token_revoked`, `token_expired`, `user_disabled` or `user_deleted`; the message says what to do.",
-            )
-            .build();
-        for item in openapi.paths.paths.values_mut() {
-            for operation in [&mut item.get, &mut item.post, &mut item.put, &mut item.delete].into_iter().flatten() {
-                let public = operation.security.as_ref().is_some_and(|s| s.iter().all(|r| r == &Default::default()));
-                if !public {
-                    operation.responses.responses.entry("401".into()).or_insert_with(|| RefOr::T(response.clone()));
-                }
-            }
-        }
-    }
-}

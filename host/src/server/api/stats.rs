@@ -48,11 +48,14 @@ pub async fn stats(state: State, caller: Caller, Params(q): Params<StatsQuery>) 
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PointsQuery {
     agent: Option<String>,
     /// RFC 3339, inclusive; default: 30 days ago.
+    #[param(format = DateTime)]
     from: Option<String>,
     /// RFC 3339, exclusive; default: now.
+    #[param(format = DateTime)]
     to: Option<String>,
 }
 
