@@ -575,3 +575,31 @@ fn a_contact_reads_in_its_departments_time_zone() {
     let (berlin, _) = offset("berlin");
     assert_ne!(shanghai[19..], berlin[19..], "the two desks' zones differ: {shanghai} vs {berlin}");
 }
+
+#[test]
+fn outcomes_of_a_pinned_contact_keep_its_bindings_zone_after_a_calendar_swap() {
+    let db = sqlite_db("api-pinned-zone");
+    let admin = Api::new(&token(&db, "admin", "root", &[]));
+    let rules = rules(&[]);
+    let day = r#"["00:00-24:00"]"#;
+    std::fs::write(
+        rules.join("calendars/berlin.toml"),
+        format!("name = \"berlin\"\ntimezone = \"Europe/Berlin\"\n[hours]\nmon = {day}\ntue = {day}\nwed = {day}\nthu = {day}\nfri = {day}\nsat = {day}\nsun = {day}\n"),
+    )
+    .unwrap();
+    let server = Server::start(&db, &rules, "n1");
+    let url = |p: &str| server.url(&format!("/api/v1{p}"));
+    assert_eq!(admin.post(&url("/contacts"), &complaint("pinned")).0, 201);
+    // The desk moves to Berlin's calendar; the open contact stays on its Shanghai binding.
+    let (status, swap) = admin.put(&url(&format!("/departments/{PROPERTY}/binding")), &json!({"calendar": "berlin"}));
+    assert_eq!(status, 200, "{swap}");
+    let (status, answer) =
+        admin.post(&url("/contacts/pinned/events"), &json!({"type": "answered", "agent": "a1", "rings": 1}));
+    assert_eq!(status, 200, "{answer}");
+    let shanghai = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
+    for outcome in answer["outcomes"].as_array().unwrap() {
+        let at = outcome["at"].as_str().unwrap();
+        let expected = instant(&outcome["at"]).to_zoned(shanghai.clone()).strftime("%:z").to_string();
+        assert!(at.ends_with(&expected), "an outcome of the Shanghai binding is stamped {at}: {outcome}");
+    }
+}

@@ -93,3 +93,21 @@ pub async fn seed(store: &Store, rules: &Rules, catalog: &Catalog) -> anyhow::Re
     }
     store.current_bindings().await
 }
+
+/// Makes a revision another node (or `sopline binding set`) stored current
+/// on this node: loads its plugin from the database if this node lacks it,
+/// builds the department and hands it to the core.
+pub async fn take(state: &super::AppState, row: &BindingRow) -> anyhow::Result<()> {
+    let plugin = format!("{}@{}", row.plugin_id, row.plugin_version);
+    let missing = state.catalog.read().expect("catalog lock").find(&row.plugin_id, Some(&row.plugin_version)).is_err();
+    if missing {
+        let wasm = state.store.plugin_wasm(&row.plugin_id, &row.plugin_version).await?;
+        let wasm = wasm.ok_or_else(|| anyhow::anyhow!("plugin {plugin} is not stored"))?;
+        let loaded = state.runtime.load(&wasm).map_err(|e| anyhow::anyhow!("plugin {plugin}: {e}"))?;
+        state.catalog.write().expect("catalog lock").add(loaded);
+    }
+    let catalog = state.catalog.read().expect("catalog lock").clone();
+    let department = department(row, &catalog, &state.calendars).map_err(anyhow::Error::msg)?;
+    state.core.rebind(department).await?;
+    Ok(())
+}

@@ -351,7 +351,7 @@ async fn listen_once(state: &Arc<AppState>, stop: &mut watch::Receiver<bool>) ->
                 let department = payload["department"].as_str().unwrap_or_default();
                 let revision = payload["revision"].as_i64().unwrap_or(0);
                 if let Some(row) = state.store.binding(department, revision).await? {
-                    api::departments::apply_binding(state, &row).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                    bindings::take(state, &row).await?;
                 }
             }
         }

@@ -1,8 +1,6 @@
 //! Departments and their bindings: list, swap (live), migrate open
 //! contacts. Every change is audited with who and when.
 
-use std::sync::Arc;
-
 use axum::Json;
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -15,7 +13,6 @@ use crate::server::auth::{Caller, Role};
 use crate::server::core::Job;
 use crate::server::store::BindingRow;
 use crate::server::swap::{self, SwapError, SwapRequest};
-use crate::server::{AppState, bindings};
 
 #[derive(Serialize, ToSchema)]
 pub struct DepartmentView {
@@ -152,20 +149,6 @@ pub async fn put_binding(
     state.core.rebind(plan.department).await?;
     swap::announce(&state.store, &state.node, &binding).await;
     Ok(Json(BindingAnswer { binding, pinned: plan.pinned, changes: plan.changes, applied: true }))
-}
-
-/// Loads a binding another node stored (its plugin too, if new here).
-pub async fn apply_binding(state: &Arc<AppState>, row: &BindingRow) -> Result<(), String> {
-    let missing = state.catalog.read().expect("catalog lock").find(&row.plugin_id, Some(&row.plugin_version)).is_err();
-    if missing {
-        let wasm = state.store.plugin_wasm(&row.plugin_id, &row.plugin_version).await.map_err(|e| e.to_string())?;
-        let wasm = wasm.ok_or_else(|| format!("plugin {}@{} is not stored", row.plugin_id, row.plugin_version))?;
-        let plugin = state.runtime.load(&wasm).map_err(|e| e.to_string())?;
-        state.catalog.write().expect("catalog lock").add(plugin);
-    }
-    let catalog = state.catalog.read().expect("catalog lock").clone();
-    let department = bindings::department(row, &catalog, &state.calendars)?;
-    state.core.rebind(department).await.map_err(|e| e.to_string())
 }
 
 #[derive(Serialize, ToSchema)]
